@@ -1,0 +1,259 @@
+/** `sundesk ticket …`: open, show, list and change tickets. */
+
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+
+import { Command, InvalidArgumentError } from 'commander';
+
+import { InvalidTicketInputError, TicketChangeRefusedError, TicketClient, TicketNotFoundError } from '../../client/ticket-client';
+import { impacts, urgencies, type Impact, type Urgency } from '../../domain/priority';
+import { pendingReasons, type PendingReason, type TicketState } from '../../domain/ticket';
+import { findTicket, listTicketEvents } from '../../store/ticket-store';
+import { CommandError, connectTemporal, openStore } from '../connections';
+import { printFields, printJson, printTable } from '../print';
+
+function defaultActor(): string {
+  return process.env.SUNDESK_ACTOR ?? userInfo().username;
+}
+
+function newTicketId(): string {
+  return `SD-${Date.now().toString(36).toUpperCase()}${randomBytes(2).toString('hex').toUpperCase()}`;
+}
+
+function choice<T extends string>(allowed: readonly T[], what: string) {
+  return (value: string): T => {
+    if (!allowed.includes(value as T)) {
+      throw new InvalidArgumentError(`invalid ${what} '${value}': use one of ${allowed.join(', ')}`);
+    }
+    return value as T;
+  };
+}
+
+/** Runs a ticket action and turns the client's errors into CLI errors. */
+async function withTickets<Result>(action: (tickets: TicketClient) => Promise<Result>): Promise<Result> {
+  const { client, connection } = await connectTemporal();
+  try {
+    return await action(new TicketClient(client));
+  } catch (error) {
+    if (error instanceof TicketNotFoundError || error instanceof TicketChangeRefusedError || error instanceof InvalidTicketInputError) {
+      throw new CommandError(error.message);
+    }
+    throw error;
+  } finally {
+    await connection.close();
+  }
+}
+
+function summary(state: TicketState): Array<[string, string]> {
+  return [
+    ['ticket', state.ticketId],
+    ['title', state.title],
+    ['status', state.pendingReason === null ? state.status : `${state.status} (${state.pendingReason})`],
+    ['priority', `P${state.priority} (impact ${state.impact}, urgency ${state.urgency})`],
+    ['owner desk', state.ownership === null ? 'none' : `${state.ownership.deskId} until ${state.ownership.shiftEndsAt}`],
+    ['follows the sun', state.followsTheSun ? 'yes' : 'no'],
+    ['assignment group', `${state.assignmentGroup} (${state.supportLevel})`],
+    ['assignee', state.assignee ?? '-'],
+    ['hand-offs', String(state.handOffCount)],
+    ['reopened', String(state.reopenCount)],
+  ];
+}
+
+function printState(state: TicketState, json: boolean): void {
+  if (json) {
+    printJson(state);
+    return;
+  }
+  printFields(summary(state));
+}
+
+/**
+ * Builds the `ticket` command group.
+ *
+ * @example
+ *   program.addCommand(ticketCommand());
+ */
+export function ticketCommand(): Command {
+  const ticket = new Command('ticket').description('open, show and change tickets');
+
+  ticket
+    .command('open')
+    .description('open a ticket; the desk on duty takes it')
+    .requiredOption('--title <text>', 'short description of the request')
+    .option('--description <text>', 'details', '')
+    .option('--customer <name>', 'customer who asks', defaultActor())
+    .option('--time-zone <zone>', "IANA time zone of the customer's site", 'UTC')
+    .option('--impact <level>', `impact: ${impacts.join(', ')}`, choice(impacts, 'impact'), 'medium' as Impact)
+    .option('--urgency <level>', `urgency: ${urgencies.join(', ')}`, choice(urgencies, 'urgency'), 'medium' as Urgency)
+    .option('--id <ticketId>', 'ticket id (default: a new SD-… id); opening an existing id changes nothing')
+    .option('--actor <name>', 'who opens the ticket', defaultActor())
+    .option('--json', 'print JSON')
+    .action(async (options: { title: string; description: string; customer: string; timeZone: string; impact: Impact; urgency: Urgency; id?: string; actor: string; json?: boolean }) => {
+      const ticketId = options.id ?? newTicketId();
+      const result = await withTickets(async (tickets) => {
+        const opened = await tickets.open({
+          ticketId,
+          title: options.title,
+          description: options.description,
+          customer: options.customer,
+          customerTimeZone: options.timeZone,
+          impact: options.impact,
+          urgency: options.urgency,
+          actor: options.actor,
+        });
+        return { ...opened, state: await tickets.state(ticketId) };
+      });
+
+      if (options.json) {
+        printJson(result);
+        return;
+      }
+      process.stdout.write(result.created ? `opened ${ticketId}\n` : `${ticketId} is already open; nothing changed\n`);
+      printFields(summary(result.state));
+    });
+
+  ticket
+    .command('show <ticketId>')
+    .description('show a ticket: the workflow state and the stored record side by side')
+    .option('--json', 'print JSON')
+    .action(async (ticketId: string, options: { json?: boolean }) => {
+      const state = await withTickets((tickets) => tickets.state(ticketId));
+      const database = openStore();
+      try {
+        const stored = await findTicket(database, ticketId);
+        const events = await listTicketEvents(database, ticketId);
+        if (options.json) {
+          printJson({ workflow: state, store: { ticket: stored ?? null, events } });
+          return;
+        }
+
+        const storedValue: Record<string, string> = {
+          status: stored?.status ?? '(not stored yet)',
+          'owner desk': stored?.owner_desk_id ?? '-',
+          'assignment group': stored === undefined ? '-' : `${stored.assignment_group} (${stored.support_level})`,
+          'hand-offs': String(stored?.hand_off_count ?? '-'),
+          reopened: String(stored?.reopen_count ?? '-'),
+        };
+        printTable(
+          ['field', 'workflow', 'store'],
+          summary(state).map(([label, value]) => [label, value, storedValue[label] ?? '']),
+        );
+        process.stdout.write('\nevents (store):\n');
+        printTable(
+          ['#', 'occurred at', 'event', 'actor', 'desk', 'reason'],
+          events.map((event) => [String(event.sequence), event.occurred_at.toISOString(), event.type, event.actor, event.desk_id ?? '-', event.reason ?? '']),
+        );
+      } finally {
+        await database.destroy();
+      }
+    });
+
+  ticket
+    .command('list')
+    .description('list stored tickets, newest first')
+    .option('--status <status>', 'only tickets in this status')
+    .option('--limit <count>', 'at most this many', (value) => positiveInteger(value, '--limit'), 50)
+    .option('--json', 'print JSON')
+    .action(async (options: { status?: string; limit: number; json?: boolean }) => {
+      const database = openStore();
+      try {
+        let query = database.selectFrom('tickets').selectAll().orderBy('opened_at', 'desc').limit(options.limit);
+        if (options.status !== undefined) {
+          query = query.where('status', '=', options.status);
+        }
+        const rows = await query.execute();
+        if (options.json) {
+          printJson(rows);
+          return;
+        }
+        printTable(
+          ['ticket', 'status', 'P', 'desk', 'group', 'opened at', 'title'],
+          rows.map((row) => [row.id, row.status, String(row.priority), row.owner_desk_id ?? '-', row.assignment_group, row.opened_at.toISOString(), row.title]),
+        );
+      } finally {
+        await database.destroy();
+      }
+    });
+
+  const change = (name: string, description: string) =>
+    ticket
+      .command(`${name} <ticketId>`)
+      .description(description)
+      .option('--actor <name>', 'who makes the change', defaultActor())
+      .option('--request-id <id>', 'your id for this change; repeating it has no further effect')
+      .option('--json', 'print JSON');
+
+  type Common = { actor: string; requestId?: string; json?: boolean };
+
+  change('assign', 'take the ticket (or give it to --assignee)')
+    .option('--assignee <name>', 'agent who works the ticket (default: the actor)')
+    .option('--group <name>', 'assignment group that takes the ticket')
+    .action(async (ticketId: string, options: Common & { assignee?: string; group?: string }) => {
+      printState(await withTickets((tickets) => tickets.assign(ticketId, { actor: options.actor, requestId: options.requestId, assignee: options.assignee, assignmentGroup: options.group })), options.json === true);
+    });
+
+  change('transfer', "move the ticket to another assignment group's queue")
+    .requiredOption('--group <name>', 'assignment group that receives the ticket')
+    .option('--level <line>', 'support line of that group: L1, L2 or L3')
+    .action(async (ticketId: string, options: Common & { group: string; level?: string }) => {
+      printState(await withTickets((tickets) => tickets.transfer(ticketId, { actor: options.actor, requestId: options.requestId, assignmentGroup: options.group, supportLevel: options.level })), options.json === true);
+    });
+
+  change('pending', 'put the ticket on hold')
+    .requiredOption('--reason <reason>', `why it waits: ${pendingReasons.join(', ')}`, choice(pendingReasons, 'pending reason'))
+    .option('--note <text>', 'what the ticket waits for')
+    .action(async (ticketId: string, options: Common & { reason: PendingReason; note?: string }) => {
+      printState(await withTickets((tickets) => tickets.setPending(ticketId, { actor: options.actor, requestId: options.requestId, reason: options.reason, note: options.note })), options.json === true);
+    });
+
+  change('resume', 'resume a pending ticket').action(async (ticketId: string, options: Common) => {
+    printState(await withTickets((tickets) => tickets.resume(ticketId, { actor: options.actor, requestId: options.requestId })), options.json === true);
+  });
+
+  change('resolve', 'resolve the ticket; it then waits for the customer to confirm')
+    .option('--code <code>', 'resolution code', 'solved')
+    .option('--notes <text>', 'what was done', '')
+    .option('--article <id>', 'knowledge article used')
+    .option('--first-contact', 'resolved during the first contact')
+    .action(async (ticketId: string, options: Common & { code: string; notes: string; article?: string; firstContact?: boolean }) => {
+      printState(
+        await withTickets((tickets) =>
+          tickets.resolve(ticketId, { actor: options.actor, requestId: options.requestId, resolutionCode: options.code, notes: options.notes, knowledgeArticleId: options.article, firstContact: options.firstContact === true }),
+        ),
+        options.json === true,
+      );
+    });
+
+  change('confirm', "record the customer's confirmation; the ticket closes").action(async (ticketId: string, options: Common) => {
+    printState(await withTickets((tickets) => tickets.confirm(ticketId, { actor: options.actor, requestId: options.requestId })), options.json === true);
+  });
+
+  change('reject', "record the customer's rejection; the ticket reopens")
+    .requiredOption('--reason <text>', 'why the resolution does not solve the problem')
+    .action(async (ticketId: string, options: Common & { reason: string }) => {
+      printState(await withTickets((tickets) => tickets.reject(ticketId, { actor: options.actor, requestId: options.requestId, reason: options.reason })), options.json === true);
+    });
+
+  change('cancel', 'cancel the ticket (duplicate or withdrawn)')
+    .requiredOption('--reason <text>', 'why the ticket is cancelled')
+    .action(async (ticketId: string, options: Common & { reason: string }) => {
+      printState(await withTickets((tickets) => tickets.cancel(ticketId, { actor: options.actor, requestId: options.requestId, reason: options.reason })), options.json === true);
+    });
+
+  change('comment', 'add a comment')
+    .requiredOption('--text <text>', 'the comment')
+    .action(async (ticketId: string, options: Common & { text: string }) => {
+      printState(await withTickets((tickets) => tickets.comment(ticketId, { actor: options.actor, requestId: options.requestId, text: options.text })), options.json === true);
+    });
+
+  return ticket;
+}
+
+/** Parses a whole number greater than zero for an option. */
+export function positiveInteger(value: string, option: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) {
+    throw new InvalidArgumentError(`invalid ${option} '${value}': use a whole number greater than 0`);
+  }
+  return number;
+}

@@ -1,0 +1,111 @@
+/** `sundesk up`: the all-in-one desk: Temporal dev server, ticket store, and workers for every desk. */
+
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { NativeConnection } from '@temporalio/worker';
+import { Command } from 'commander';
+
+import { defaultPorts, resolveSettings, runningDeskFile, type RunningDesk } from '../../config/settings';
+import { exampleDeskConfiguration } from '../../domain/desks';
+import { createLogger } from '../../logging';
+import { startEmbeddedPostgres } from '../../services/embedded-postgres';
+import { startTemporalDevServer } from '../../services/temporal-dev-server';
+import { createStoreDatabase } from '../../store/database';
+import { migrateToLatest } from '../../store/migrate';
+import { saveDesks } from '../../store/ticket-store';
+import { createDeskWorkers } from '../../../workers/desk-workers';
+import { installRuntimeLogger } from '../../../workers/runtime-logger';
+
+/**
+ * Builds the `up` command.
+ *
+ * @example
+ *   program.addCommand(upCommand());
+ */
+export function upCommand(): Command {
+  return new Command('up')
+    .description('start the all-in-one desk: Temporal dev server with Web UI, ticket store, and workers for every desk')
+    .option('--port <port>', 'Temporal frontend port on 127.0.0.1', String(defaultPorts.temporal))
+    .option('--ui-port <port>', 'Temporal Web UI port on 127.0.0.1', String(defaultPorts.webUi))
+    .option('--database-port <port>', 'port of the embedded PostgreSQL on 127.0.0.1 (unless DATABASE_URL is set)', String(defaultPorts.embeddedPostgres))
+    .action(async (options: { port: string; uiPort: string; databasePort: string }) => {
+      const settings = resolveSettings();
+      const dataDirectory = settings.dataDirectory;
+      mkdirSync(dataDirectory, { recursive: true });
+
+      const logFile = path.join(dataDirectory, 'logs', 'sundesk.log');
+      const logger = createLogger({ name: 'sundesk-up', file: logFile });
+      installRuntimeLogger(logger);
+      const stopActions: Array<() => Promise<void>> = [];
+      const say = (line: string): void => {
+        process.stdout.write(`${line}\n`);
+      };
+
+      const stopEverything = async (): Promise<void> => {
+        for (const stop of stopActions.reverse()) {
+          await stop().catch((error: unknown) => logger.error({ error }, 'stop failed'));
+        }
+        rmSync(runningDeskFile(dataDirectory), { force: true });
+      };
+
+      try {
+        const temporal = process.env.TEMPORAL_ADDRESS === undefined
+          ? await startTemporalDevServer({
+              port: Number(options.port),
+              uiPort: Number(options.uiPort),
+              databaseFile: path.join(dataDirectory, 'temporal.sqlite'),
+              logFile: path.join(dataDirectory, 'logs', 'temporal.log'),
+            })
+          : { address: process.env.TEMPORAL_ADDRESS, namespace: settings.namespace, uiUrl: null, stop: async () => undefined };
+        stopActions.push(() => temporal.stop());
+        say(`Temporal      ${temporal.address} (namespace ${temporal.namespace})`);
+
+        const postgres = process.env.DATABASE_URL === undefined
+          ? await startEmbeddedPostgres({ dataDirectory: path.join(dataDirectory, 'pglite'), port: Number(options.databasePort) })
+          : { connectionString: process.env.DATABASE_URL, stop: async () => undefined };
+        stopActions.push(() => postgres.stop());
+
+        const database = createStoreDatabase(postgres.connectionString, { maxConnections: 8 });
+        stopActions.push(() => database.destroy());
+        const applied = await migrateToLatest(database);
+        await saveDesks(database, exampleDeskConfiguration);
+        say(`Ticket store  ${postgres.connectionString.replace(/:[^:@/]*@/, ':***@')}${applied.length > 0 ? ` (applied ${applied.join(', ')})` : ''}`);
+
+        const connection = await NativeConnection.connect({ address: temporal.address });
+        const workers = await createDeskWorkers({ connection, namespace: temporal.namespace, database, deskConfiguration: () => exampleDeskConfiguration, logger });
+        const running = Promise.all(workers.map((worker) => worker.run()));
+        stopActions.push(async () => {
+          for (const worker of workers) {
+            if (worker.getState() === 'RUNNING') {
+              worker.shutdown();
+            }
+          }
+          await running;
+          await connection.close();
+        });
+
+        const published: RunningDesk = { temporalAddress: temporal.address, namespace: temporal.namespace, databaseUrl: postgres.connectionString, webUiUrl: temporal.uiUrl, processId: process.pid };
+        writeFileSync(runningDeskFile(dataDirectory), `${JSON.stringify(published, null, 2)}\n`);
+
+        say(`Desks         ${exampleDeskConfiguration.desks.map((desk) => `${desk.id} (${desk.timeZone})`).join(', ')}`);
+        say(`Web UI        ${temporal.uiUrl ?? '(not started: TEMPORAL_ADDRESS is set)'}`);
+        say(`Logs          ${logFile}`);
+        say('');
+        say('Try, in another terminal:');
+        say("  npx sundesk ticket open --title 'VPN is down' --impact high --urgency high --time-zone Europe/Warsaw");
+        say('  npx sundesk desk status');
+        say('Press Ctrl-C to stop the desk; tickets are kept in the data folder for the next start.');
+        logger.info({ temporalAddress: temporal.address, dataDirectory }, 'desk started');
+
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        say('stopping the desk…');
+      } finally {
+        await stopEverything();
+        logger.info('desk stopped');
+      }
+    });
+}

@@ -1,0 +1,208 @@
+/**
+ * The typed client library for integrators: open tickets, change them through
+ * validated updates, and read their state. Wraps a Temporal `Client`.
+ */
+
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+
+import { ticketTaskQueue } from '../domain/desks';
+import { computePriority } from '../domain/priority';
+import { ticketPriorityKey, ticketStatusKey } from '../domain/search-attributes';
+import type { OpenTicketInput, TicketState } from '../domain/ticket';
+import * as messages from '../../workflows/messages';
+import type { ticketWorkflow } from '../../workflows/ticket';
+
+/** Thrown when no ticket workflow has the id. */
+export class TicketNotFoundError extends Error {
+  override name = 'TicketNotFoundError';
+}
+
+/** Thrown when the workflow's validator refuses a change; nothing was recorded. */
+export class TicketChangeRefusedError extends Error {
+  override name = 'TicketChangeRefusedError';
+}
+
+/** Thrown for invalid input that the client catches before it reaches the desk. */
+export class InvalidTicketInputError extends Error {
+  override name = 'InvalidTicketInputError';
+}
+
+export interface TicketClientOptions {
+  /** Set false on servers without the ticket search attributes (the time-skipping test server). */
+  searchAttributes?: boolean;
+}
+
+/** The result of `open`: whether this call started the ticket or found it already open. */
+export interface OpenTicketResult {
+  ticketId: string;
+  created: boolean;
+}
+
+const ticketIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/**
+ * Opens and changes tickets.
+ *
+ * @example
+ *   const tickets = new TicketClient(client);
+ *   await tickets.open({ ticketId: 'SD-1001', title: 'VPN down', description: '', customer: 'ana', customerTimeZone: 'Europe/Warsaw', impact: 'high', urgency: 'high', actor: 'ana' });
+ *   await tickets.resolve('SD-1001', { actor: 'agent-7', notes: 'restarted the gateway' });
+ */
+export class TicketClient {
+  constructor(
+    private readonly client: Client,
+    private readonly options: TicketClientOptions = {},
+  ) {}
+
+  /**
+   * Opens a ticket: starts its workflow with the ticket id as workflow id. Opening
+   * an id that is already open returns `created: false` and changes nothing.
+   *
+   * @throws InvalidTicketInputError for a bad id, time zone, impact or urgency.
+   */
+  async open(ticket: OpenTicketInput): Promise<OpenTicketResult> {
+    validateOpenTicketInput(ticket);
+
+    try {
+      await this.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
+        workflowId: ticket.ticketId,
+        taskQueue: ticketTaskQueue,
+        args: [{ ticket, searchAttributes: this.options.searchAttributes !== false }],
+        typedSearchAttributes:
+          this.options.searchAttributes === false
+            ? undefined
+            : [
+                { key: ticketStatusKey, value: 'new' },
+                { key: ticketPriorityKey, value: computePriority(ticket.impact, ticket.urgency) },
+              ],
+      });
+      return { ticketId: ticket.ticketId, created: true };
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        return { ticketId: ticket.ticketId, created: false };
+      }
+      throw error;
+    }
+  }
+
+  /** Reads the ticket's current state from its workflow. */
+  async state(ticketId: string): Promise<TicketState> {
+    return this.call(ticketId, (handle) => handle.query(messages.ticketStateQuery));
+  }
+
+  /** Assigns the ticket to an agent (the actor by default), resuming it when pending. */
+  assign(ticketId: string, request: messages.AssignRequest): Promise<TicketState> {
+    return this.update(ticketId, messages.assignUpdate, request);
+  }
+
+  /** Moves the ticket to another assignment group's queue. */
+  transfer(ticketId: string, request: messages.TransferRequest): Promise<TicketState> {
+    return this.update(ticketId, messages.transferUpdate, request);
+  }
+
+  /** Puts the ticket on hold, waiting for the customer, a vendor, a change or a problem. */
+  setPending(ticketId: string, request: messages.PendingRequest): Promise<TicketState> {
+    return this.update(ticketId, messages.setPendingUpdate, request);
+  }
+
+  /** Resumes a pending ticket. */
+  resume(ticketId: string, request: messages.ResumeRequest): Promise<TicketState> {
+    return this.update(ticketId, messages.resumeUpdate, request);
+  }
+
+  /** Resolves the ticket; it then waits for the customer's confirmation. */
+  resolve(ticketId: string, request: messages.ResolveRequest): Promise<TicketState> {
+    return this.update(ticketId, messages.resolveUpdate, request);
+  }
+
+  /** Records the customer's confirmation of a resolved ticket, which closes it. */
+  confirm(ticketId: string, request: messages.ConfirmRequest): Promise<TicketState> {
+    return this.update(ticketId, messages.confirmUpdate, request);
+  }
+
+  /** Records the customer's rejection of the resolution, which reopens the ticket. */
+  reject(ticketId: string, request: messages.RejectRequest): Promise<TicketState> {
+    return this.update(ticketId, messages.rejectUpdate, request);
+  }
+
+  /** Cancels the ticket (duplicate or withdrawn request). */
+  cancel(ticketId: string, request: messages.CancelRequest): Promise<TicketState> {
+    return this.update(ticketId, messages.cancelUpdate, request);
+  }
+
+  /** Adds a comment to the ticket's trail. */
+  comment(ticketId: string, request: messages.CommentRequest): Promise<TicketState> {
+    return this.update(ticketId, messages.commentUpdate, request);
+  }
+
+  private update<Request>(ticketId: string, definition: import('@temporalio/client').UpdateDefinition<TicketState, [Request]>, request: Request): Promise<TicketState> {
+    return this.call(ticketId, async (handle) => {
+      try {
+        return await handle.executeUpdate(definition, { args: [request] });
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError) {
+          const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
+          throw new TicketChangeRefusedError(cause);
+        }
+        throw error;
+      }
+    });
+  }
+
+  private async call<Result>(ticketId: string, action: (handle: WorkflowHandle<typeof ticketWorkflow>) => Promise<Result>): Promise<Result> {
+    try {
+      return await action(this.client.workflow.getHandle<typeof ticketWorkflow>(ticketId));
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) {
+        throw new TicketNotFoundError(`ticket '${ticketId}' not found: check the id (ticket ids look like SD-1001)`);
+      }
+      if (error instanceof Error && /workflow execution already completed/i.test(error.message)) {
+        throw new TicketChangeRefusedError(`ticket '${ticketId}' is closed or cancelled: open a new ticket instead`);
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Checks a new ticket's fields before the desk sees them.
+ *
+ * @throws InvalidTicketInputError naming the first bad field and how to fix it.
+ * @example
+ *   validateOpenTicketInput({ ...ticket, impact: 'huge' }); // throws: invalid impact 'huge'
+ */
+export function validateOpenTicketInput(ticket: OpenTicketInput): void {
+  if (!ticketIdPattern.test(ticket.ticketId)) {
+    throw new InvalidTicketInputError(`invalid ticket id '${ticket.ticketId}': use letters, digits, '.', '_', ':' or '-' (at most 128), for example SD-1001`);
+  }
+  if (ticket.title.trim() === '') {
+    throw new InvalidTicketInputError('missing title: describe the request in a few words');
+  }
+  if (ticket.actor.trim() === '') {
+    throw new InvalidTicketInputError('missing actor: say who opens the ticket');
+  }
+  if (!isValidTimeZone(ticket.customerTimeZone)) {
+    throw new InvalidTicketInputError(`invalid time zone '${ticket.customerTimeZone}': use an IANA zone such as Europe/Warsaw`);
+  }
+
+  try {
+    computePriority(ticket.impact, ticket.urgency);
+  } catch (error) {
+    throw new InvalidTicketInputError((error as Error).message);
+  }
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Ticket vocabulary shared by the workflow, the activities, the store and the
+ * clients. Everything here is plain data, so workflow code may import it.
+ */
+
+import type { Impact, Priority, Urgency } from './priority';
+
+/** Lifecycle states of a ticket, in ITIL Service Operation terms. */
+export type TicketStatus = 'new' | 'assigned' | 'pending' | 'resolved' | 'closed' | 'cancelled';
+
+/** Statuses after which the ticket workflow completes. */
+export const terminalStatuses: readonly TicketStatus[] = ['closed', 'cancelled'];
+
+/** Why a ticket waits; the SLA resolution clock pauses while it does. */
+export type PendingReason = 'customer' | 'vendor' | 'change' | 'problem' | 'other';
+
+export const pendingReasons: readonly PendingReason[] = ['customer', 'vendor', 'change', 'problem', 'other'];
+
+/** Kinds of entries in a ticket's event trail. */
+export type TicketEventType =
+  | 'opened'
+  | 'routed'
+  | 'assigned'
+  | 'transferred'
+  | 'queued'
+  | 'pending'
+  | 'resumed'
+  | 'resolved'
+  | 'confirmed'
+  | 'rejected'
+  | 'reopened'
+  | 'closed'
+  | 'cancelled'
+  | 'commented'
+  | 'handed_off'
+  | 'refused';
+
+/**
+ * One entry of a ticket's event trail. `sequence` numbers the events of one
+ * ticket from 1 without gaps, so (ticketId, sequence) identifies an event and
+ * makes every store write idempotent.
+ */
+export interface TicketEvent {
+  ticketId: string;
+  sequence: number;
+  type: TicketEventType;
+  actor: string;
+  /** Desk that owned the ticket when the event happened; null while no desk owns it. */
+  deskId: string | null;
+  /** ISO 8601 instant with offset. */
+  occurredAt: string;
+  reason: string | null;
+  details: Record<string, unknown>;
+}
+
+/** What a caller supplies to open a ticket. */
+export interface OpenTicketInput {
+  ticketId: string;
+  title: string;
+  description: string;
+  customer: string;
+  /** IANA time zone of the customer's site, for example `Europe/Warsaw`. */
+  customerTimeZone: string;
+  impact: Impact;
+  urgency: Urgency;
+  actor: string;
+  /** Assignment group that takes the ticket first; the desk's first line when absent. */
+  assignmentGroup?: string;
+  /** Support line of that group: L1, L2 or L3. */
+  supportLevel?: string;
+  /** Instant the request reached the desk, when it differs from the workflow's start (replays). */
+  occurredAt?: string;
+}
+
+/** A desk's ownership of a ticket, as the calendar activity computed it. */
+export interface DeskOwnership {
+  deskId: string;
+  taskQueue: string;
+  /** Start of the shift that works the ticket (ISO instant); may lie in the future when no desk is on duty. */
+  onDutyFrom: string;
+  /** End of that shift (ISO instant): the hand-off instant for tickets that follow the sun. */
+  shiftEndsAt: string;
+}
+
+/** Current state of a ticket as the workflow query returns it. */
+export interface TicketState {
+  ticketId: string;
+  title: string;
+  description: string;
+  customer: string;
+  customerTimeZone: string;
+  impact: Impact;
+  urgency: Urgency;
+  priority: Priority;
+  status: TicketStatus;
+  pendingReason: PendingReason | null;
+  ownership: DeskOwnership | null;
+  followsTheSun: boolean;
+  assignmentGroup: string;
+  supportLevel: string;
+  assignee: string | null;
+  openedAt: string;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  resolution: { code: string; notes: string; knowledgeArticleId: string | null } | null;
+  closedWithoutConfirmation: boolean;
+  firstContactResolution: boolean;
+  handOffCount: number;
+  transferCount: number;
+  reopenCount: number;
+  refusedMessageCount: number;
+  lastSequence: number;
+  recentEvents: TicketEvent[];
+}

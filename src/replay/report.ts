@@ -1,0 +1,174 @@
+/**
+ * The replay report: what the desk recorded for the replayed tickets, read back
+ * from the ticket store, next to what the driver delivered.
+ */
+
+import type { Client } from '@temporalio/client';
+
+import type { StoreDatabase } from '../store/database';
+import type { TicketState } from '../domain/ticket';
+import { ticketStateQuery } from '../../workflows/messages';
+import type { ReplayDelivery } from './driver';
+import type { ReplayLog } from './ticket-event-log';
+
+export interface ReplayReport {
+  ticketsReplayed: number;
+  /** Tickets whose last log event closes them (confirm) or cancels them. */
+  ticketsTheLogCloses: number;
+  ticketsClosed: number;
+  ticketsCancelled: number;
+  ticketsStillOpen: number;
+  firstContactResolutions: number;
+  reopenedTickets: number;
+  eventsDelivered: number;
+  failedDeliveries: number;
+  refusedMessages: number;
+  rejectedLogRows: number;
+  handOffsPerDesk: Record<string, number>;
+  ticketsReachingL2: number;
+  ticketsReachingL3: number;
+  /** Transfers back to a group that had held the ticket before (A to B to A). */
+  pingPongTransfers: number;
+  ticketsWithPingPong: number;
+  logStartsAt: string;
+  logEndsAt: string;
+  wallTimeSeconds: number;
+  ticketsPerSecond: number;
+}
+
+const terminal = new Set(['closed', 'cancelled']);
+
+/**
+ * Waits until the store reflects every replayed ticket: tickets that the log
+ * ends are closed or cancelled there, and every other ticket's row has the
+ * sequence its workflow reports. Gives up after `timeoutMilliseconds` without
+ * progress, so a stuck ticket shows up in the report instead of hanging it.
+ *
+ * @example
+ *   await waitForStore(database, client, log, { timeoutMilliseconds: 60_000 });
+ */
+export async function waitForStore(database: StoreDatabase, client: Client, log: ReplayLog, options: { timeoutMilliseconds: number }): Promise<void> {
+  const expectedTerminal = new Set(log.tickets.filter((ticket) => ['confirm', 'cancel'].includes(ticket.events.at(-1)?.action ?? '')).map((ticket) => ticket.ticketId));
+  const ticketIds = log.tickets.map((ticket) => ticket.ticketId);
+
+  let settled = 0;
+  let lastProgressAt = Date.now();
+  while (Date.now() - lastProgressAt < options.timeoutMilliseconds) {
+    const rows = ticketIds.length === 0 ? [] : await database.selectFrom('tickets').select(['id', 'status', 'last_event_sequence']).where('id', 'in', ticketIds).execute();
+    const rowsById = new Map(rows.map((row) => [row.id, row]));
+
+    const waitingFor: string[] = [];
+    const openTickets: string[] = [];
+    for (const ticketId of ticketIds) {
+      const row = rowsById.get(ticketId);
+      if (row === undefined || (expectedTerminal.has(ticketId) && !terminal.has(row.status))) {
+        waitingFor.push(ticketId);
+      } else if (!terminal.has(row.status)) {
+        openTickets.push(ticketId);
+      }
+    }
+
+    for (const ticketId of openTickets) {
+      const state = await client.workflow.getHandle(ticketId).query<TicketState>(ticketStateQuery);
+      if (state.lastSequence !== rowsById.get(ticketId)?.last_event_sequence) {
+        waitingFor.push(ticketId);
+      }
+    }
+
+    const nowSettled = ticketIds.length - waitingFor.length;
+    if (waitingFor.length === 0) {
+      return;
+    }
+    if (nowSettled > settled) {
+      settled = nowSettled;
+      lastProgressAt = Date.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function levelsOf(details: Record<string, unknown>): string[] {
+  return typeof details.supportLevel === 'string' ? [details.supportLevel] : [];
+}
+
+/**
+ * Builds the report from the store and the driver's delivery figures.
+ *
+ * @example
+ *   const report = await buildReplayReport(database, log, delivery, wallTimeSeconds);
+ */
+export async function buildReplayReport(database: StoreDatabase, log: ReplayLog, delivery: ReplayDelivery, wallTimeSeconds: number): Promise<ReplayReport> {
+  const ticketIds = log.tickets.map((ticket) => ticket.ticketId);
+  const rows = ticketIds.length === 0 ? [] : await database.selectFrom('tickets').selectAll().where('id', 'in', ticketIds).execute();
+
+  const handOffRows =
+    ticketIds.length === 0
+      ? []
+      : await database
+          .selectFrom('ticket_events')
+          .select(['desk_id', (expression) => expression.fn.countAll<string>().as('count')])
+          .where('type', '=', 'handed_off')
+          .where('ticket_id', 'in', ticketIds)
+          .groupBy('desk_id')
+          .execute();
+
+  const routingEvents =
+    ticketIds.length === 0
+      ? []
+      : await database
+          .selectFrom('ticket_events')
+          .select(['ticket_id', 'type', 'details'])
+          .where('type', 'in', ['opened', 'transferred', 'assigned', 'queued'])
+          .where('ticket_id', 'in', ticketIds)
+          .orderBy('ticket_id')
+          .orderBy('sequence')
+          .execute();
+
+  const levelsByTicket = new Map<string, Set<string>>();
+  const groupsHeld = new Map<string, Set<string>>();
+  const ticketsWithPingPong = new Set<string>();
+  let pingPongTransfers = 0;
+  for (const event of routingEvents) {
+    const levels = levelsByTicket.get(event.ticket_id) ?? new Set<string>();
+    levelsOf(event.details).forEach((level) => levels.add(level));
+    levelsByTicket.set(event.ticket_id, levels);
+
+    const held = groupsHeld.get(event.ticket_id) ?? new Set<string>();
+    if (event.type === 'opened' && typeof event.details.assignmentGroup === 'string') {
+      held.add(event.details.assignmentGroup);
+    }
+    if (event.type === 'transferred' && typeof event.details.to === 'string') {
+      if (held.has(event.details.to)) {
+        pingPongTransfers += 1;
+        ticketsWithPingPong.add(event.ticket_id);
+      }
+      held.add(event.details.to);
+    }
+    groupsHeld.set(event.ticket_id, held);
+  }
+
+  const reached = (level: string): number => [...levelsByTicket.values()].filter((levels) => [...levels].some((value) => value.includes(level))).length;
+
+  return {
+    ticketsReplayed: ticketIds.length,
+    ticketsTheLogCloses: log.tickets.filter((ticket) => ['confirm', 'cancel'].includes(ticket.events.at(-1)?.action ?? '')).length,
+    ticketsClosed: rows.filter((row) => row.status === 'closed').length,
+    ticketsCancelled: rows.filter((row) => row.status === 'cancelled').length,
+    ticketsStillOpen: rows.filter((row) => !terminal.has(row.status)).length,
+    firstContactResolutions: rows.filter((row) => row.first_contact_resolution && row.status === 'closed').length,
+    reopenedTickets: rows.filter((row) => row.reopen_count > 0).length,
+    eventsDelivered: delivery.deliveredEvents,
+    failedDeliveries: delivery.failedDeliveries.length,
+    refusedMessages: rows.reduce((sum, row) => sum + row.refused_message_count, 0),
+    rejectedLogRows: log.rejectedRows.length,
+    handOffsPerDesk: Object.fromEntries(handOffRows.map((row) => [row.desk_id ?? 'none', Number(row.count)])),
+    ticketsReachingL2: reached('L2'),
+    ticketsReachingL3: reached('L3'),
+    pingPongTransfers,
+    ticketsWithPingPong: ticketsWithPingPong.size,
+    logStartsAt: delivery.logStartsAt,
+    logEndsAt: delivery.logEndsAt,
+    wallTimeSeconds,
+    ticketsPerSecond: wallTimeSeconds > 0 ? ticketIds.length / wallTimeSeconds : 0,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Table types of the ticket store, as kysely sees them. The migrations under
+ * migrations/ create these tables; keep both in step.
+ */
+
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+/** A timestamptz column: written as a Date or ISO string, read as a Date. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** A jsonb column: written as a JSON string, read as the parsed value. */
+type Json<T> = ColumnType<T, string, string>;
+
+export interface DesksTable {
+  id: string;
+  name: string;
+  time_zone: string;
+  task_queue: string;
+  definition: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+}
+
+export interface TicketsTable {
+  id: string;
+  title: string;
+  description: string;
+  customer: string;
+  customer_time_zone: string;
+  impact: string;
+  urgency: string;
+  priority: number;
+  status: string;
+  pending_reason: string | null;
+  owner_desk_id: string | null;
+  assignment_group: string;
+  support_level: string;
+  assignee: string | null;
+  opened_at: Timestamp;
+  resolved_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  closed_without_confirmation: boolean;
+  first_contact_resolution: boolean;
+  hand_off_count: number;
+  transfer_count: number;
+  reopen_count: number;
+  refused_message_count: number;
+  /** Sequence of the newest event this row reflects; a projection never moves it backwards. */
+  last_event_sequence: number;
+  updated_at: Timestamp;
+}
+
+export interface TicketEventsTable {
+  ticket_id: string;
+  sequence: number;
+  type: string;
+  actor: string;
+  desk_id: string | null;
+  occurred_at: Timestamp;
+  reason: string | null;
+  details: Json<Record<string, unknown>>;
+  recorded_at: Generated<Timestamp>;
+}
+
+export interface StoreSchema {
+  desks: DesksTable;
+  tickets: TicketsTable;
+  ticket_events: TicketEventsTable;
+}
+
+export type TicketRow = Selectable<TicketsTable>;
+export type TicketEventRow = Selectable<TicketEventsTable>;

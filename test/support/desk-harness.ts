@@ -1,0 +1,101 @@
+/**
+ * Shared set-up of the desk tests: a fresh database in the test PostgreSQL
+ * server, migrated, and the desk's workers on a given Temporal connection.
+ */
+
+import { randomBytes } from 'node:crypto';
+
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { Client as PostgresClient } from 'pg';
+import pino from 'pino';
+
+import { exampleDeskConfiguration, type DeskConfiguration } from '../../src/domain/desks';
+import { createStoreDatabase, type StoreDatabase } from '../../src/store/database';
+import { migrateToLatest } from '../../src/store/migrate';
+import { createDeskWorkers } from '../../workers/desk-workers';
+import { testDatabaseUrl } from '../setup/test-environment';
+
+export const silentLogger = pino({ level: 'silent' });
+
+/**
+ * Creates an empty, migrated database in the test server and returns its URL and a store on it.
+ *
+ * @example
+ *   const { database, databaseUrl } = await createTestStore();
+ */
+export async function createTestStore(): Promise<{ database: StoreDatabase; databaseUrl: string }> {
+  const serverUrl = new URL(testDatabaseUrl());
+  const name = `sundesk_test_${randomBytes(4).toString('hex')}`;
+
+  const administrator = new PostgresClient({ connectionString: serverUrl.toString() });
+  await administrator.connect();
+  await administrator.query(`create database ${name}`);
+  await administrator.end();
+
+  serverUrl.pathname = `/${name}`;
+  const databaseUrl = serverUrl.toString();
+  const database = createStoreDatabase(databaseUrl);
+  await migrateToLatest(database);
+  return { database, databaseUrl };
+}
+
+/**
+ * Starts the ticket worker and every desk's worker; `stop()` shuts them down and waits.
+ *
+ * @example
+ *   const desk = await startDeskWorkers(environment.nativeConnection, 'default', database);
+ *   await desk.stop();
+ */
+export async function startDeskWorkers(
+  connection: NativeConnection,
+  namespace: string,
+  database: StoreDatabase,
+  options: { deskConfiguration?: DeskConfiguration; deskIds?: string[] } = {},
+): Promise<{ workers: Worker[]; stop: () => Promise<void> }> {
+  const configuration = options.deskConfiguration ?? exampleDeskConfiguration;
+  const workers = await createDeskWorkers({ connection, namespace, database, deskConfiguration: () => configuration, deskIds: options.deskIds, logger: silentLogger });
+  const running = Promise.all(workers.map((worker) => worker.run()));
+
+  return {
+    workers,
+    stop: async () => {
+      for (const worker of workers) {
+        if (worker.getState() === 'RUNNING') {
+          worker.shutdown();
+        }
+      }
+      await running;
+    },
+  };
+}
+
+/**
+ * Polls `probe` until it returns true or the time runs out.
+ *
+ * @example
+ *   await eventually(async () => (await handle.query(ticketStateQuery)).handOffCount === 1);
+ */
+export async function eventually(probe: () => Promise<boolean>, timeoutMilliseconds = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMilliseconds;
+  while (Date.now() < deadline) {
+    if (await probe()) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`condition not met within ${timeoutMilliseconds} ms`);
+}
+
+/** The first Monday at least a day after `fromMilliseconds` that lies in northern winter (mid November to February), at 00:00 UTC. */
+export function nextWinterMonday(fromMilliseconds: number): Date {
+  const day = new Date(fromMilliseconds + 24 * 60 * 60 * 1000);
+  day.setUTCHours(0, 0, 0, 0);
+  for (;;) {
+    const month = day.getUTCMonth();
+    const winter = month === 0 || month === 1 || (month === 10 && day.getUTCDate() >= 15) || month === 11;
+    if (day.getUTCDay() === 1 && winter) {
+      return day;
+    }
+    day.setUTCDate(day.getUTCDate() + 1);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Builds the workers of a desk process. Every process serves the ticket task
+ * queue (workflows, store and calendar activities); each desk it hosts adds a
+ * worker on that desk's own task queue. Embedded mode hosts every desk in one
+ * process; production runs one process per desk (see workers/main.ts).
+ */
+
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Logger } from 'pino';
+
+import { createDeskActivities, createTicketActivities } from '../activities';
+import { ticketTaskQueue, type DeskConfiguration } from '../src/domain/desks';
+import type { StoreDatabase } from '../src/store/database';
+
+export interface DeskWorkersOptions {
+  connection: NativeConnection;
+  namespace: string;
+  database: StoreDatabase;
+  deskConfiguration: () => DeskConfiguration;
+  /** Desks whose task queues this process serves; every desk when absent. */
+  deskIds?: string[];
+  logger: Logger;
+  /** A bundle built earlier, to skip bundling (tests that start workers often). */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Workflows kept in the worker's cache; the SDK default when absent. */
+  maxCachedWorkflows?: number;
+}
+
+let cachedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/**
+ * Bundles the workflow code once per process; later calls reuse the bundle.
+ *
+ * @example
+ *   const workflowBundle = await bundleTicketWorkflows();
+ */
+export function bundleTicketWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  cachedBundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
+  return cachedBundle;
+}
+
+const ignore = (): void => undefined;
+const quietBundlerLogger = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore, log: ignore };
+
+/**
+ * Creates the ticket worker and one worker per hosted desk. The caller runs them,
+ * for example with `Promise.all(workers.map((worker) => worker.run()))`, and
+ * stops them with `worker.shutdown()`.
+ *
+ * @throws Error naming an unknown desk id.
+ * @example
+ *   const workers = await createDeskWorkers({ connection, namespace: 'default', database, deskConfiguration: () => configuration, logger });
+ */
+export async function createDeskWorkers(options: DeskWorkersOptions): Promise<Worker[]> {
+  const configuration = options.deskConfiguration();
+  const knownDeskIds = configuration.desks.map((desk) => desk.id);
+  const deskIds = options.deskIds ?? knownDeskIds;
+  for (const deskId of deskIds) {
+    if (!knownDeskIds.includes(deskId)) {
+      throw new Error(`unknown desk '${deskId}': use one of ${knownDeskIds.join(', ')}`);
+    }
+  }
+
+  const workflowBundle = options.workflowBundle ?? (await bundleTicketWorkflows());
+  const ticketWorker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: ticketTaskQueue,
+    workflowBundle,
+    activities: createTicketActivities({ database: options.database, deskConfiguration: options.deskConfiguration, logger: options.logger }),
+    maxCachedWorkflows: options.maxCachedWorkflows,
+  });
+
+  const deskWorkers = await Promise.all(
+    configuration.desks
+      .filter((desk) => deskIds.includes(desk.id))
+      .map((desk) =>
+        Worker.create({
+          connection: options.connection,
+          namespace: options.namespace,
+          taskQueue: desk.taskQueue,
+          activities: createDeskActivities({ deskId: desk.id, logger: options.logger.child({ deskId: desk.id }) }),
+        }),
+      ),
+  );
+
+  return [ticketWorker, ...deskWorkers];
+}
