@@ -16,5 +16,7 @@ export function installRuntimeLogger(logger: Logger, level: LogLevel = 'INFO'): 
     logger: new DefaultLogger(level, (entry) => {
       logger[levels[entry.level]]({ ...entry.meta, source: 'temporal-sdk' }, entry.message);
     }),
+    // The native core logs to stderr on its own unless its lines are forwarded here.
+    telemetryOptions: { logging: { filter: { core: level, other: 'WARN' }, forward: {} } },
   });
 }

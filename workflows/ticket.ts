@@ -12,6 +12,7 @@ import {
   continueAsNew,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -50,8 +51,11 @@ export interface CarriedOverState {
   takenRequestIds: string[];
 }
 
-const ticketActivities = proxyActivities<TicketActivities>({
+// Store writes and calendar arithmetic run as local activities: they are short,
+// idempotent and need no desk, so they skip the round trip through a task queue.
+const ticketActivities = proxyLocalActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -149,7 +153,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     log.warn('signal refused', { ticketId: state.ticketId, message: command.name, reason: refusal.message });
   };
 
-  const handleSignal = (command: TicketCommand): void => {
+  // Messages that arrive before the first routing wait for it, so every trail starts with opened and routed.
+  let routed = input.carriedOver !== undefined;
+
+  const handleSignal = async (command: TicketCommand): Promise<void> => {
+    await condition(() => routed);
     if (isRepeatedRequest(takenRequestIds, command)) {
       return;
     }
@@ -174,7 +182,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     checkTicketCommand(state, command);
   };
 
-  const handleUpdate = (command: TicketCommand): TicketState => {
+  const handleUpdate = async (command: TicketCommand): Promise<TicketState> => {
+    await condition(() => routed);
+    try {
+      checkTicketCommand(state, command);
+    } catch (error) {
+      // The status changed between validation and handling; fail only this update.
+      throw ApplicationFailure.nonRetryable((error as Error).message, 'TicketCommandRefusal');
+    }
     takeCommand(command);
     return state;
   };
@@ -200,6 +215,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(messages.rejectSignal, (request) => handleSignal({ name: 'reject', request }));
   setHandler(messages.cancelSignal, (request) => handleSignal({ name: 'cancel', request }));
   setHandler(messages.commentSignal, (request) => handleSignal({ name: 'comment', request }));
+
 
   let indexedAttributes = '';
   const updateSearchAttributes = (): void => {
@@ -234,9 +250,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   const needsDeskWork = (): boolean => state.status === 'new' || state.status === 'assigned';
 
-  const handOff = async (): Promise<void> => {
+  /** Hands the ticket to the desk on duty at `handOffAt`: the shift end, or now when the ticket needs work again after it. */
+  const handOff = async (handOffAt: string): Promise<void> => {
     const ownership = state.ownership!;
-    const handOffAt = Date.parse(ownership.shiftEndsAt) < Date.now() ? nowIso() : ownership.shiftEndsAt;
     const decision = await ticketActivities.planHandOff({ ticketId: state.ticketId, priority: state.priority, fromDeskId: ownership.deskId, at: handOffAt });
     state.followsTheSun = decision.followsTheSun;
     if (decision.ownership.deskId === ownership.deskId) {
@@ -267,6 +283,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     state.ownership = decision.ownership;
     state.followsTheSun = decision.followsTheSun;
     record([{ type: 'routed', actor: 'sundesk', occurredAt: state.openedAt, reason: null, details: { ...decision.ownership, followsTheSun: decision.followsTheSun } }]);
+    routed = true;
   }
 
   while (!terminalStatuses.includes(state.status)) {
@@ -284,10 +301,16 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       continue;
     }
 
-    const millisecondsToShiftEnd = Date.parse(state.ownership!.shiftEndsAt) - Date.now();
-    const changed = millisecondsToShiftEnd > 0 && (await condition(() => unrecordedEvents.length > 0 || !needsDeskWork(), millisecondsToShiftEnd));
+    const shiftEndsAt = state.ownership!.shiftEndsAt;
+    const millisecondsToShiftEnd = Date.parse(shiftEndsAt) - Date.now();
+    if (millisecondsToShiftEnd <= 0) {
+      await handOff(nowIso());
+      continue;
+    }
+
+    const changed = await condition(() => unrecordedEvents.length > 0 || !needsDeskWork(), millisecondsToShiftEnd);
     if (!changed) {
-      await handOff();
+      await handOff(shiftEndsAt);
     }
   }
 

@@ -1,8 +1,14 @@
 /**
  * Drives a replay log through real ticket workflows on the time-skipping test
- * server, at the log's own pace: the driver advances the server's clock to each
- * event's instant (shifted by whole weeks, so weekdays and UTC times of day
- * match the log) and then delivers the event as a signal.
+ * server, at the log's own pace. The log's instants are shifted by whole weeks
+ * onto the server's clock, so weekdays and UTC times of day match the log. The
+ * driver cuts the log into clock steps of 15 minutes aligned to UTC: it
+ * advances the server's clock to the start of each step that has events (the
+ * server fires every timer due until then, at its exact instant) and delivers
+ * the step's events as signals, in order per ticket. Because every shift
+ * boundary in a real time zone falls on a quarter hour, hand-offs and events
+ * keep their order; an event reaches its workflow up to one step before its
+ * recorded instant, and its trail keeps the recorded instant.
  */
 
 import type { Client } from '@temporalio/client';
@@ -14,12 +20,14 @@ import type { ReplayEvent, ReplayLog } from './ticket-event-log';
 
 const weekMilliseconds = 7 * 24 * 60 * 60 * 1000;
 
-/** Events closer together than this go out in one batch without advancing the clock between them. */
-const batchWindowMilliseconds = 1000;
+/** Default clock step: a quarter hour, the finest granularity of UTC offsets in use. */
+export const defaultClockStepMinutes = 15;
 
 export interface ReplayDriverOptions {
   environment: TestWorkflowEnvironment;
   log: ReplayLog;
+  /** Width of a clock step (see the module comment); 15 minutes when absent. */
+  clockStepMinutes?: number;
   /** Whether the server has the ticket search attributes registered. */
   searchAttributes?: boolean;
   /** Called after each batch with the events delivered so far. */
@@ -134,16 +142,17 @@ export async function driveReplay(options: ReplayDriverOptions): Promise<ReplayD
     }
   };
 
+  const stepMilliseconds = (options.clockStepMinutes ?? defaultClockStepMinutes) * 60 * 1000;
   let position = 0;
   while (position < schedule.length) {
-    const batchStart = schedule[position]!.atMilliseconds;
+    const stepStart = Math.floor(schedule[position]!.atMilliseconds / stepMilliseconds) * stepMilliseconds;
     const batch: ScheduledEvent[] = [];
-    while (position < schedule.length && schedule[position]!.atMilliseconds - batchStart < batchWindowMilliseconds) {
+    while (position < schedule.length && schedule[position]!.atMilliseconds < stepStart + stepMilliseconds) {
       batch.push(schedule[position]!);
       position += 1;
     }
 
-    const target = batchStart + clockOffsetMilliseconds;
+    const target = stepStart + clockOffsetMilliseconds;
     if (target > serverNow) {
       await environment.sleep(target - serverNow);
       serverNow = target;

@@ -13,9 +13,17 @@ import { exampleDeskConfiguration, type DeskConfiguration } from '../../src/doma
 import { createStoreDatabase, type StoreDatabase } from '../../src/store/database';
 import { migrateToLatest } from '../../src/store/migrate';
 import { createDeskWorkers } from '../../workers/desk-workers';
+import { installRuntimeLogger } from '../../workers/runtime-logger';
 import { testDatabaseUrl } from '../setup/test-environment';
 
 export const silentLogger = pino({ level: 'silent' });
+
+// Keep the SDK's worker lifecycle lines out of the test output; warnings and errors still show.
+try {
+  installRuntimeLogger(pino({ level: 'warn' }, pino.destination(2)), 'WARN');
+} catch {
+  // A runtime already exists in this test process; its logger stays.
+}
 
 /**
  * Creates an empty, migrated database in the test server and returns its URL and a store on it.

@@ -1,0 +1,146 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+
+import type { StoreDatabase } from '../src/store/database';
+import { findTicket, listTicketEvents } from '../src/store/ticket-store';
+import { createTestStore, eventually, startDeskWorkers } from './support/desk-harness';
+import { testTemporalAddress } from './setup/test-environment';
+
+const run = promisify(execFile);
+const cli = path.resolve(__dirname, '../bin/sundesk');
+
+interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('sundesk CLI against the dev server and PostgreSQL', () => {
+  let database: StoreDatabase;
+  let databaseUrl: string;
+  let nativeConnection: NativeConnection;
+  let connection: Connection;
+  let desk: Awaited<ReturnType<typeof startDeskWorkers>>;
+  const dataDirectory = mkdtempSync(path.join(tmpdir(), 'sundesk-cli-'));
+
+  async function sundesk(...args: string[]): Promise<CliResult> {
+    const environment = { ...process.env, TEMPORAL_ADDRESS: testTemporalAddress(), DATABASE_URL: databaseUrl, SUNDESK_DATA_DIR: dataDirectory, SUNDESK_ACTOR: 'agent-cli' };
+    try {
+      const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env: environment });
+      return { exitCode: 0, stdout, stderr };
+    } catch (error) {
+      const failure = error as { code: number; stdout: string; stderr: string };
+      return { exitCode: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+    }
+  }
+
+  beforeAll(async () => {
+    ({ database, databaseUrl } = await createTestStore());
+    nativeConnection = await NativeConnection.connect({ address: testTemporalAddress() });
+    connection = await Connection.connect({ address: testTemporalAddress() });
+    desk = await startDeskWorkers(nativeConnection, 'default', database);
+  });
+
+  afterAll(async () => {
+    await desk?.stop();
+    await nativeConnection?.close();
+    await connection?.close();
+    await database?.destroy();
+  });
+
+  test('open, show, resolve, confirm; events in PostgreSQL', async () => {
+    const opened = await sundesk('ticket', 'open', '--id', 'SD-CLI-1', '--title', 'Printer on floor 3 jams', '--impact', 'high', '--urgency', 'medium', '--time-zone', 'Europe/Warsaw', '--json');
+    expect(opened.stderr).toBe('');
+    expect(opened.exitCode).toBe(0);
+    const openedJson = JSON.parse(opened.stdout) as { created: boolean; state: { priority: number } };
+    expect(openedJson.created).toBe(true);
+    expect(openedJson.state.priority).toBe(2);
+
+    await eventually(async () => (await findTicket(database, 'SD-CLI-1'))?.owner_desk_id != null);
+    const shown = await sundesk('ticket', 'show', 'SD-CLI-1', '--json');
+    expect(shown.exitCode).toBe(0);
+    const shownJson = JSON.parse(shown.stdout) as { workflow: { status: string; ownership: { deskId: string } }; store: { ticket: { status: string; owner_desk_id: string } } };
+    expect(shownJson.workflow.status).toBe('new');
+    expect(shownJson.store.ticket.status).toBe('new');
+    expect(shownJson.store.ticket.owner_desk_id).toBe(shownJson.workflow.ownership.deskId);
+
+    const resolved = await sundesk('ticket', 'resolve', 'SD-CLI-1', '--notes', 'replaced the fuser unit', '--json');
+    expect(resolved.exitCode).toBe(0);
+    expect((JSON.parse(resolved.stdout) as { status: string }).status).toBe('resolved');
+
+    const confirmed = await sundesk('ticket', 'confirm', 'SD-CLI-1', '--actor', 'printer-owner');
+    expect(confirmed.exitCode).toBe(0);
+    expect(confirmed.stdout).toMatch(/status:\s+closed/);
+
+    await eventually(async () => (await findTicket(database, 'SD-CLI-1'))?.status === 'closed');
+    const events = await listTicketEvents(database, 'SD-CLI-1');
+    expect(events.map((event) => event.type)).toEqual(['opened', 'routed', 'resolved', 'confirmed', 'closed']);
+    expect(events.find((event) => event.type === 'resolved')?.actor).toBe('agent-cli');
+    expect(events.find((event) => event.type === 'confirmed')?.actor).toBe('printer-owner');
+
+    const client = new Client({ connection });
+    await eventually(async () => {
+      const found: string[] = [];
+      for await (const workflow of client.workflow.list({ query: "TicketStatus = 'closed' AND WorkflowId = 'SD-CLI-1'" })) {
+        found.push(workflow.workflowId);
+      }
+      return found.includes('SD-CLI-1');
+    });
+  });
+
+  test('opening the same id twice changes nothing', async () => {
+    const first = await sundesk('ticket', 'open', '--id', 'SD-CLI-2', '--title', 'VPN drops every hour');
+    expect(first.exitCode).toBe(0);
+    const second = await sundesk('ticket', 'open', '--id', 'SD-CLI-2', '--title', 'Another title');
+    expect(second.exitCode).toBe(0);
+    expect(second.stdout).toMatch(/already open; nothing changed/);
+    expect(second.stdout).toMatch(/VPN drops every hour/);
+  });
+
+  test('impact outside the matrix is rejected before anything starts', async () => {
+    const result = await sundesk('ticket', 'open', '--id', 'SD-CLI-BAD', '--title', 'x', '--impact', 'severe');
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/invalid impact 'severe'/);
+    expect(result.stderr).toMatch(/low, medium, high, major/);
+    expect(await findTicket(database, 'SD-CLI-BAD')).toBeUndefined();
+  });
+
+  test('unknown ticket id names the id', async () => {
+    const result = await sundesk('ticket', 'confirm', 'SD-DOES-NOT-EXIST');
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/ticket 'SD-DOES-NOT-EXIST' not found/);
+  });
+
+  test('confirm before resolve is refused and stores nothing', async () => {
+    await sundesk('ticket', 'open', '--id', 'SD-CLI-3', '--title', 'Laptop will not boot');
+    await eventually(async () => (await findTicket(database, 'SD-CLI-3'))?.last_event_sequence === 2);
+
+    const result = await sundesk('ticket', 'confirm', 'SD-CLI-3');
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/only a resolved ticket can be confirmed; resolve it first/);
+
+    const events = await listTicketEvents(database, 'SD-CLI-3');
+    expect(events.map((event) => event.type)).toEqual(['opened', 'routed']);
+  });
+
+  test('desk status answers for a given instant', async () => {
+    const result = await sundesk('desk', 'status', '--at', '2026-12-07T09:00:00Z', '--json');
+    expect(result.exitCode).toBe(0);
+    const status = JSON.parse(result.stdout) as { desks: Array<{ deskId: string; onDuty: boolean; handsOffTo: string | null; shiftEndsAt: string | null }> };
+    const emea = status.desks.find((entry) => entry.deskId === 'emea');
+    expect(emea?.onDuty).toBe(true);
+    expect(emea?.shiftEndsAt).toBe('2026-12-07T16:00:00.000Z');
+    expect(emea?.handsOffTo).toBe('amer');
+    expect(status.desks.find((entry) => entry.deskId === 'amer')?.onDuty).toBe(false);
+
+    const bad = await sundesk('desk', 'status', '--at', 'next tuesday');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/invalid --at 'next tuesday'/);
+  });
+});
