@@ -8,6 +8,7 @@ import { findTicket, listTicketEvents } from '../src/store/ticket-store';
 import { ticketStateQuery } from '../workflows/messages';
 import type { ticketWorkflow } from '../workflows/ticket';
 import { createTestStore, eventually, nextWinterMonday, startDeskWorkers } from './support/desk-harness';
+import { recordHistory } from './support/histories';
 import { createTimeSkippingEnvironment } from './setup/test-environment';
 
 const hourMilliseconds = 60 * 60 * 1000;
@@ -81,6 +82,11 @@ describe('ticket workflow (time skipping)', () => {
     await eventually(async () => (await findTicket(database, 'SD-HANDOFF-1'))?.hand_off_count === 1);
     const stored = await findTicket(database, 'SD-HANDOFF-1');
     expect(stored?.owner_desk_id).toBe('amer');
+
+    await tickets.resolve('SD-HANDOFF-1', { actor: 'agent-amer', notes: 'rolled back the mail gateway update' });
+    await tickets.confirm('SD-HANDOFF-1', { actor: 'ghent-site' });
+    await handle.result();
+    await recordHistory(handle, 'ticket-hand-off');
   });
 
   test('low priority ticket stays with its desk', async () => {
@@ -123,6 +129,8 @@ describe('ticket workflow (time skipping)', () => {
     expect(storedEvents.map((event) => event.type)).toEqual(types);
     expect(storedEvents.find((event) => event.type === 'reopened')?.reason).toBe('still cannot log in from the laptop');
     expect((await findTicket(database, 'SD-REOPEN-1'))?.status).toBe('closed');
+
+    await recordHistory(environment.client.workflow.getHandle('SD-REOPEN-1'), 'ticket-reopen');
   });
 
   test('confirm on an unresolved ticket is refused and changes nothing', async () => {
@@ -136,5 +144,20 @@ describe('ticket workflow (time skipping)', () => {
     const after = await tickets.state('SD-REFUSE-1');
     expect(after.status).toBe(before.status);
     expect(after.lastSequence).toBe(before.lastSequence);
+
+    // A signal cannot be refused to its sender, so the workflow records the refusal instead.
+    await environment.client.workflow.getHandle('SD-REFUSE-1').signal('confirm', { actor: 'ghent-site' });
+    await environment.client.workflow.getHandle('SD-REFUSE-1').signal('resolve', { notes: 'no actor given' });
+    await eventually(async () => (await tickets.state('SD-REFUSE-1')).refusedMessageCount === 2);
+    const refused = (await tickets.state('SD-REFUSE-1')).recentEvents.filter((event) => event.type === 'refused');
+    expect(refused.map((event) => event.reason)).toEqual([
+      expect.stringMatching(/only a resolved ticket can be confirmed/),
+      expect.stringMatching(/missing or invalid 'actor'/),
+    ]);
+    await eventually(async () => (await listTicketEvents(database, 'SD-REFUSE-1')).filter((event) => event.type === 'refused').length === 2);
+
+    await tickets.cancel('SD-REFUSE-1', { actor: 'agent-7', reason: 'duplicate of SD-HANDOFF-1' });
+    await environment.client.workflow.getHandle('SD-REFUSE-1').result();
+    await recordHistory(environment.client.workflow.getHandle('SD-REFUSE-1'), 'ticket-refused-signals');
   });
 });
