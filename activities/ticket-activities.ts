@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 
+import { addBusinessDays } from '../src/calendar/business-days';
 import { chooseOwningDesk } from '../src/calendar/desk-schedule';
+import { defaultConfirmationPolicy, type ConfirmationPolicy } from '../src/config/organisation';
 import type { DeskConfiguration } from '../src/domain/desks';
 import type { Priority } from '../src/domain/priority';
-import type { DeskOwnership, TicketEvent, TicketState } from '../src/domain/ticket';
+import type { ConfirmationClock, DeskOwnership, TicketEvent, TicketState } from '../src/domain/ticket';
 import type { StoreDatabase } from '../src/store/database';
 import { projectTicket } from '../src/store/ticket-store';
 
@@ -12,6 +14,8 @@ export interface TicketActivityDependencies {
   database: StoreDatabase;
   /** Returns the desk configuration in force now, so a changed configuration applies at the ticket's next decision. */
   deskConfiguration: () => DeskConfiguration;
+  /** Returns the confirmation policy in force now; the default policy when absent. */
+  confirmationPolicy?: () => ConfirmationPolicy;
   logger: Logger;
 }
 
@@ -20,6 +24,8 @@ export interface RoutingDecision {
   ownership: DeskOwnership;
   /** Whether the ticket passes to the next desk on duty when this shift ends. */
   followsTheSun: boolean;
+  /** Priorities that follow the sun, so the workflow can re-decide after a priority change. */
+  followTheSunPriorities: Priority[];
 }
 
 /**
@@ -30,6 +36,7 @@ export interface RoutingDecision {
  */
 export function createTicketActivities(dependencies: TicketActivityDependencies) {
   const { database, deskConfiguration, logger } = dependencies;
+  const confirmationPolicy = dependencies.confirmationPolicy ?? (() => defaultConfirmationPolicy);
 
   return {
     /** Chooses the desk that owns a new (or resumed) ticket at the instant. */
@@ -38,7 +45,7 @@ export function createTicketActivities(dependencies: TicketActivityDependencies)
       const ownership = chooseOwningDesk(configuration, DateTime.fromISO(input.at, { zone: 'utc' }));
 
       logger.info({ ticketId: input.ticketId, deskId: ownership.deskId, shiftEndsAt: ownership.shiftEndsAt }, 'ticket routed');
-      return { ownership, followsTheSun: configuration.followTheSunPriorities.includes(input.priority) };
+      return { ownership, followsTheSun: configuration.followTheSunPriorities.includes(input.priority), followTheSunPriorities: configuration.followTheSunPriorities };
     },
 
     /** Chooses the desk that receives a ticket when its owning desk's shift ends at `at`. */
@@ -47,7 +54,31 @@ export function createTicketActivities(dependencies: TicketActivityDependencies)
       const ownership = chooseOwningDesk(configuration, DateTime.fromISO(input.at, { zone: 'utc' }), input.fromDeskId);
 
       logger.info({ ticketId: input.ticketId, fromDeskId: input.fromDeskId, toDeskId: ownership.deskId }, 'hand-off planned');
-      return { ownership, followsTheSun: configuration.followTheSunPriorities.includes(input.priority) };
+      return { ownership, followsTheSun: configuration.followTheSunPriorities.includes(input.priority), followTheSunPriorities: configuration.followTheSunPriorities };
+    },
+
+    /** Computes when a resolved ticket reminds its customer and when it closes without an answer, on the owning desk's business days. */
+    async planConfirmation(input: { ticketId: string; deskId: string | null; resolvedAt: string }): Promise<ConfirmationClock> {
+      const policy = confirmationPolicy();
+      const desk = deskConfiguration().desks.find((candidate) => candidate.id === input.deskId);
+      const resolvedAt = DateTime.fromISO(input.resolvedAt, { zone: 'utc' });
+
+      const clock: ConfirmationClock = {
+        reminderInstants: policy.reminderAfterBusinessDays.map((days) => addBusinessDays(desk, resolvedAt, days).toISO()!),
+        remindersSent: 0,
+        autoCloseAt: policy.autoCloseAfterBusinessDays === null ? null : addBusinessDays(desk, resolvedAt, policy.autoCloseAfterBusinessDays).toISO()!,
+        policyName: policy.name,
+      };
+      logger.info({ ticketId: input.ticketId, policy: policy.name, reminders: clock.reminderInstants, autoCloseAt: clock.autoCloseAt }, 'confirmation planned');
+      return clock;
+    },
+
+    /**
+     * Sends the customer a reminder that their resolved ticket waits for confirmation.
+     * NOTE: delivery is a structured log line for now; notification channels (outbox table, webhook) are not built yet.
+     */
+    async sendCustomerReminder(input: { ticketId: string; customer: string; reminderNumber: number }): Promise<void> {
+      logger.info({ ticketId: input.ticketId, customer: input.customer, reminderNumber: input.reminderNumber }, 'confirmation reminder sent');
     },
 
     /** Writes the ticket's state and new events to the store; idempotent, so retries are safe. */

@@ -107,7 +107,7 @@ describe('sundesk CLI against the dev server and PostgreSQL', () => {
     const result = await sundesk('ticket', 'open', '--id', 'SD-CLI-BAD', '--title', 'x', '--impact', 'severe');
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toMatch(/invalid impact 'severe'/);
-    expect(result.stderr).toMatch(/low, medium, high, major/);
+    expect(result.stderr).toMatch(/use one of high, medium, low/);
     expect(await findTicket(database, 'SD-CLI-BAD')).toBeUndefined();
   });
 

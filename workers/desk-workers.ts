@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 
 import { createDeskActivities, createTicketActivities } from '../activities';
 import { ticketTaskQueue, type DeskConfiguration } from '../src/domain/desks';
+import type { ConfirmationPolicy } from '../src/config/organisation';
 import type { StoreDatabase } from '../src/store/database';
 
 export interface DeskWorkersOptions {
@@ -22,6 +23,8 @@ export interface DeskWorkersOptions {
   logger: Logger;
   /** A bundle built earlier, to skip bundling (tests that start workers often). */
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Returns the customer-confirmation policy in force; the default policy when absent. */
+  confirmationPolicy?: () => ConfirmationPolicy;
   /** Workflows kept in the worker's cache; the SDK default when absent. */
   maxCachedWorkflows?: number;
 }
@@ -67,7 +70,7 @@ export async function createDeskWorkers(options: DeskWorkersOptions): Promise<Wo
     namespace: options.namespace,
     taskQueue: ticketTaskQueue,
     workflowBundle,
-    activities: createTicketActivities({ database: options.database, deskConfiguration: options.deskConfiguration, logger: options.logger }),
+    activities: createTicketActivities({ database: options.database, deskConfiguration: options.deskConfiguration, confirmationPolicy: options.confirmationPolicy, logger: options.logger }),
     maxCachedWorkflows: options.maxCachedWorkflows,
   });
 

@@ -69,7 +69,25 @@ export interface CancelRequest extends MessageEnvelope {
 }
 
 export interface CommentRequest extends MessageEnvelope {
+  /** A comment that the customer sees. Required. */
   text: string;
+}
+
+export interface WorkNoteRequest extends MessageEnvelope {
+  /** An internal note for the desk and its groups; customers do not see it. Required. */
+  text: string;
+}
+
+export interface CustomerReplyRequest extends MessageEnvelope {
+  /** The customer's answer. Required. It resumes a ticket pending on the customer; it never reopens a resolved one. */
+  text: string;
+}
+
+export interface ChangePriorityRequest extends MessageEnvelope {
+  /** New impact level of the ticket's priority matrix; unchanged when absent. */
+  impact?: string;
+  /** New urgency level; unchanged when absent. */
+  urgency?: string;
 }
 
 /** A message together with its name, as the transition rules take it. */
@@ -82,11 +100,27 @@ export type TicketCommand =
   | { name: 'confirm'; request: ConfirmRequest }
   | { name: 'reject'; request: RejectRequest }
   | { name: 'cancel'; request: CancelRequest }
-  | { name: 'comment'; request: CommentRequest };
+  | { name: 'comment'; request: CommentRequest }
+  | { name: 'workNote'; request: WorkNoteRequest }
+  | { name: 'customerReply'; request: CustomerReplyRequest }
+  | { name: 'changePriority'; request: ChangePriorityRequest };
 
 export type TicketCommandName = TicketCommand['name'];
 
-export const ticketCommandNames: readonly TicketCommandName[] = ['assign', 'transfer', 'setPending', 'resume', 'resolve', 'confirm', 'reject', 'cancel', 'comment'];
+export const ticketCommandNames: readonly TicketCommandName[] = [
+  'assign',
+  'transfer',
+  'setPending',
+  'resume',
+  'resolve',
+  'confirm',
+  'reject',
+  'cancel',
+  'comment',
+  'workNote',
+  'customerReply',
+  'changePriority',
+];
 
 export const assignUpdate = defineUpdate<TicketState, [AssignRequest]>('assign');
 export const transferUpdate = defineUpdate<TicketState, [TransferRequest]>('transfer');
@@ -97,6 +131,9 @@ export const confirmUpdate = defineUpdate<TicketState, [ConfirmRequest]>('confir
 export const rejectUpdate = defineUpdate<TicketState, [RejectRequest]>('reject');
 export const cancelUpdate = defineUpdate<TicketState, [CancelRequest]>('cancel');
 export const commentUpdate = defineUpdate<TicketState, [CommentRequest]>('comment');
+export const workNoteUpdate = defineUpdate<TicketState, [WorkNoteRequest]>('workNote');
+export const customerReplyUpdate = defineUpdate<TicketState, [CustomerReplyRequest]>('customerReply');
+export const changePriorityUpdate = defineUpdate<TicketState, [ChangePriorityRequest]>('changePriority');
 
 export const assignSignal = defineSignal<[AssignRequest]>('assign');
 export const transferSignal = defineSignal<[TransferRequest]>('transfer');
@@ -107,6 +144,41 @@ export const confirmSignal = defineSignal<[ConfirmRequest]>('confirm');
 export const rejectSignal = defineSignal<[RejectRequest]>('reject');
 export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
 export const commentSignal = defineSignal<[CommentRequest]>('comment');
+export const workNoteSignal = defineSignal<[WorkNoteRequest]>('workNote');
+export const customerReplySignal = defineSignal<[CustomerReplyRequest]>('customerReply');
+export const changePrioritySignal = defineSignal<[ChangePriorityRequest]>('changePriority');
 
 /** The ticket's current state. */
 export const ticketStateQuery = defineQuery<TicketState>('state');
+
+/** Every change's update definition by message name, for registering handlers in one place. */
+export const ticketUpdates = {
+  assign: assignUpdate,
+  transfer: transferUpdate,
+  setPending: setPendingUpdate,
+  resume: resumeUpdate,
+  resolve: resolveUpdate,
+  confirm: confirmUpdate,
+  reject: rejectUpdate,
+  cancel: cancelUpdate,
+  comment: commentUpdate,
+  workNote: workNoteUpdate,
+  customerReply: customerReplyUpdate,
+  changePriority: changePriorityUpdate,
+} as const;
+
+/** Every change's signal definition by message name. */
+export const ticketSignals = {
+  assign: assignSignal,
+  transfer: transferSignal,
+  setPending: setPendingSignal,
+  resume: resumeSignal,
+  resolve: resolveSignal,
+  confirm: confirmSignal,
+  reject: rejectSignal,
+  cancel: cancelSignal,
+  comment: commentSignal,
+  workNote: workNoteSignal,
+  customerReply: customerReplySignal,
+  changePriority: changePrioritySignal,
+} as const;

@@ -1,39 +1,32 @@
 /**
  * The ticket workflow: one per ticket, workflow id = ticket id. It owns the
  * ticket from first contact to closure, hands it to the next desk on duty when
- * its desk's shift ends (for priorities that follow the sun), and writes every
+ * its desk's shift ends (for priorities that follow the sun), reminds the
+ * customer while a resolution waits for confirmation, and writes every
  * transition to the ticket store through an idempotent activity.
  */
 
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
+  setDefaultSignalHandler,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 
 import type { DeskActivities, TicketActivities } from '../activities';
-import { computePriority } from '../src/domain/priority';
 import { assignmentGroupKey, ownerDeskKey, ticketPriorityKey, ticketStatusKey, ticketTypeKey } from '../src/domain/search-attributes';
-import { terminalStatuses, type OpenTicketInput, type TicketEvent, type TicketState } from '../src/domain/ticket';
-import * as messages from './messages';
-import type { TicketCommand } from './messages';
-import {
-  applyTicketCommand,
-  checkTicketCommand,
-  isRepeatedRequest,
-  recentEventLimit,
-  rememberedRequestIdLimit,
-  TicketCommandRefusal,
-  type EventDraft,
-} from './ticket-rules';
+import { terminalStatuses, type OpenTicketInput, type TicketState } from '../src/domain/ticket';
+import { ticketCommandNames, ticketSignals, ticketStateQuery, ticketUpdates, type TicketCommand } from './messages';
+import { TicketRun, type CarriedOverState } from './ticket-run';
 
+export type { CarriedOverState } from './ticket-run';
 
 /** Input of a ticket workflow run: a new ticket, or the state a previous run carried over. */
 export interface TicketWorkflowInput {
@@ -42,14 +35,17 @@ export interface TicketWorkflowInput {
   carriedOver?: CarriedOverState;
   /** Whether to maintain the ticket search attributes; off on servers that have not registered them. */
   searchAttributes?: boolean;
+  /** History length at which the run continues as new; 2,000 events when absent. */
+  historyEventLimit?: number;
 }
 
-/** What one run hands to the next at continue-as-new. */
-export interface CarriedOverState {
-  state: TicketState;
-  unrecordedEvents: TicketEvent[];
-  takenRequestIds: string[];
-}
+/**
+ * Default bound on a run's history. A busy ticket (hand-offs three times a
+ * weekday, comments, transfers) stays far below the server's 51,200-event
+ * limit, and replaying 2,000 events when a worker's cache evicts the ticket
+ * takes well under a second.
+ */
+export const defaultHistoryEventLimit = 2000;
 
 // Store writes and calendar arithmetic run as local activities: they are short,
 // idempotent and need no desk, so they skip the round trip through a task queue.
@@ -67,155 +63,42 @@ function deskActivities(taskQueue: string) {
   });
 }
 
-function initialState(ticket: OpenTicketInput, openedAt: string): TicketState {
-  return {
-    ticketId: ticket.ticketId,
-    title: ticket.title,
-    description: ticket.description,
-    customer: ticket.customer,
-    customerTimeZone: ticket.customerTimeZone,
-    impact: ticket.impact,
-    urgency: ticket.urgency,
-    priority: computePriority(ticket.impact, ticket.urgency),
-    status: 'new',
-    pendingReason: null,
-    ownership: null,
-    followsTheSun: false,
-    assignmentGroup: ticket.assignmentGroup ?? 'service-desk',
-    supportLevel: ticket.supportLevel ?? 'L1',
-    assignee: null,
-    openedAt,
-    resolvedAt: null,
-    closedAt: null,
-    resolution: null,
-    closedWithoutConfirmation: false,
-    firstContactResolution: false,
-    handOffCount: 0,
-    transferCount: 0,
-    reopenCount: 0,
-    refusedMessageCount: 0,
-    lastSequence: 0,
-    recentEvents: [],
-  };
+/** Something the ticket must do at an instant unless a message changes its plans first. */
+interface Deadline {
+  kind: 'hand-off' | 'reminder' | 'auto-close';
+  at: string;
 }
 
 /** Runs one ticket from first contact to closure or cancellation. */
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketState> {
   const nowIso = (): string => new Date(Date.now()).toISOString();
-
-  let state: TicketState;
-  let unrecordedEvents: TicketEvent[] = [];
-  let takenRequestIds: string[] = [];
-
-  if (input.carriedOver !== undefined) {
-    state = input.carriedOver.state;
-    unrecordedEvents = input.carriedOver.unrecordedEvents;
-    takenRequestIds = input.carriedOver.takenRequestIds;
-  } else {
-    try {
-      state = initialState(input.ticket, input.ticket.occurredAt ?? nowIso());
-    } catch (error) {
-      throw ApplicationFailure.nonRetryable(`cannot open ticket ${input.ticket.ticketId}: ${(error as Error).message}`, 'InvalidTicketInput');
-    }
-  }
-
-  const record = (drafts: EventDraft[], deskId: string | null = state.ownership?.deskId ?? null): void => {
-    for (const eventDraft of drafts) {
-      state.lastSequence += 1;
-      const event: TicketEvent = { ticketId: state.ticketId, sequence: state.lastSequence, deskId, ...eventDraft };
-      unrecordedEvents.push(event);
-      state.recentEvents.push(event);
-    }
-    state.recentEvents = state.recentEvents.slice(-recentEventLimit);
-  };
-
-  const rememberRequest = (command: TicketCommand): void => {
-    if (command.request.requestId !== undefined) {
-      takenRequestIds = [...takenRequestIds, command.request.requestId].slice(-rememberedRequestIdLimit);
-    }
-  };
-
-  const takeCommand = (command: TicketCommand): void => {
-    if (isRepeatedRequest(takenRequestIds, command)) {
-      log.info('repeated request ignored', { ticketId: state.ticketId, message: command.name, requestId: command.request.requestId });
-      return;
-    }
-
-    rememberRequest(command);
-    record(applyTicketCommand(state, command, nowIso()));
-  };
-
-  const refuseSignal = (command: TicketCommand, refusal: Error): void => {
-    state.refusedMessageCount += 1;
-    const request = command.request as unknown as Record<string, unknown> | null;
-    const actor = typeof request?.actor === 'string' && request.actor !== '' ? request.actor : 'unknown';
-    record([{ type: 'refused', actor, occurredAt: nowIso(), reason: refusal.message, details: { message: command.name, payload: request } }]);
-    log.warn('signal refused', { ticketId: state.ticketId, message: command.name, reason: refusal.message });
-  };
+  const run = input.carriedOver === undefined ? TicketRun.open(input.ticket, nowIso) : TicketRun.resume(input.carriedOver, nowIso);
+  const state = (): TicketState => run.state;
+  const isTerminal = (): boolean => terminalStatuses.includes(run.state.status);
 
   // Messages that arrive before the first routing wait for it, so every trail starts with opened and routed.
   let routed = input.carriedOver !== undefined;
 
-  const handleSignal = async (command: TicketCommand): Promise<void> => {
+  setHandler(ticketStateQuery, state);
+  for (const name of ticketCommandNames) {
+    const command = (request: unknown): TicketCommand => ({ name, request }) as TicketCommand;
+    setHandler(
+      ticketUpdates[name] as typeof ticketUpdates.comment,
+      async (request) => {
+        await condition(() => routed);
+        return run.applyUpdate(command(request));
+      },
+      { validator: (request) => run.validateUpdate(command(request)) },
+    );
+    setHandler(ticketSignals[name] as typeof ticketSignals.comment, async (request) => {
+      await condition(() => routed);
+      run.applySignal(command(request));
+    });
+  }
+  setDefaultSignalHandler(async (signalName, ...payload) => {
     await condition(() => routed);
-    if (isRepeatedRequest(takenRequestIds, command)) {
-      return;
-    }
-
-    try {
-      checkTicketCommand(state, command);
-    } catch (error) {
-      if (error instanceof TicketCommandRefusal) {
-        refuseSignal(command, error);
-        return;
-      }
-      throw error;
-    }
-
-    takeCommand(command);
-  };
-
-  const validateUpdate = (command: TicketCommand): void => {
-    if (isRepeatedRequest(takenRequestIds, command)) {
-      return;
-    }
-    checkTicketCommand(state, command);
-  };
-
-  const handleUpdate = async (command: TicketCommand): Promise<TicketState> => {
-    await condition(() => routed);
-    try {
-      checkTicketCommand(state, command);
-    } catch (error) {
-      // The status changed between validation and handling; fail only this update.
-      throw ApplicationFailure.nonRetryable((error as Error).message, 'TicketCommandRefusal');
-    }
-    takeCommand(command);
-    return state;
-  };
-
-  setHandler(messages.ticketStateQuery, () => state);
-
-  setHandler(messages.assignUpdate, (request) => handleUpdate({ name: 'assign', request }), { validator: (request) => validateUpdate({ name: 'assign', request }) });
-  setHandler(messages.transferUpdate, (request) => handleUpdate({ name: 'transfer', request }), { validator: (request) => validateUpdate({ name: 'transfer', request }) });
-  setHandler(messages.setPendingUpdate, (request) => handleUpdate({ name: 'setPending', request }), { validator: (request) => validateUpdate({ name: 'setPending', request }) });
-  setHandler(messages.resumeUpdate, (request) => handleUpdate({ name: 'resume', request }), { validator: (request) => validateUpdate({ name: 'resume', request }) });
-  setHandler(messages.resolveUpdate, (request) => handleUpdate({ name: 'resolve', request }), { validator: (request) => validateUpdate({ name: 'resolve', request }) });
-  setHandler(messages.confirmUpdate, (request) => handleUpdate({ name: 'confirm', request }), { validator: (request) => validateUpdate({ name: 'confirm', request }) });
-  setHandler(messages.rejectUpdate, (request) => handleUpdate({ name: 'reject', request }), { validator: (request) => validateUpdate({ name: 'reject', request }) });
-  setHandler(messages.cancelUpdate, (request) => handleUpdate({ name: 'cancel', request }), { validator: (request) => validateUpdate({ name: 'cancel', request }) });
-  setHandler(messages.commentUpdate, (request) => handleUpdate({ name: 'comment', request }), { validator: (request) => validateUpdate({ name: 'comment', request }) });
-
-  setHandler(messages.assignSignal, (request) => handleSignal({ name: 'assign', request }));
-  setHandler(messages.transferSignal, (request) => handleSignal({ name: 'transfer', request }));
-  setHandler(messages.setPendingSignal, (request) => handleSignal({ name: 'setPending', request }));
-  setHandler(messages.resumeSignal, (request) => handleSignal({ name: 'resume', request }));
-  setHandler(messages.resolveSignal, (request) => handleSignal({ name: 'resolve', request }));
-  setHandler(messages.confirmSignal, (request) => handleSignal({ name: 'confirm', request }));
-  setHandler(messages.rejectSignal, (request) => handleSignal({ name: 'reject', request }));
-  setHandler(messages.cancelSignal, (request) => handleSignal({ name: 'cancel', request }));
-  setHandler(messages.commentSignal, (request) => handleSignal({ name: 'comment', request }));
-
+    run.refuse(signalName, payload[0], `unknown signal '${signalName}': use one of ${ticketCommandNames.join(', ')}`);
+  });
 
   let indexedAttributes = '';
   const updateSearchAttributes = (): void => {
@@ -223,99 +106,150 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       return;
     }
 
-    const ownerDesk = state.ownership?.deskId ?? 'none';
-    const fingerprint = [state.status, state.priority, ownerDesk, state.assignmentGroup].join('|');
+    const ticket = run.state;
+    const ownerDesk = ticket.ownership?.deskId ?? 'none';
+    const fingerprint = [ticket.status, ticket.priority, ownerDesk, ticket.assignmentGroup, ticket.ticketType].join('|');
     if (fingerprint === indexedAttributes) {
       return;
     }
 
     indexedAttributes = fingerprint;
     upsertSearchAttributes([
-      { key: ticketStatusKey, value: state.status },
-      { key: ticketPriorityKey, value: state.priority },
+      { key: ticketStatusKey, value: ticket.status },
+      { key: ticketPriorityKey, value: ticket.priority },
       { key: ownerDeskKey, value: ownerDesk },
-      { key: assignmentGroupKey, value: state.assignmentGroup },
-      { key: ticketTypeKey, value: 'incident' },
+      { key: assignmentGroupKey, value: ticket.assignmentGroup },
+      { key: ticketTypeKey, value: ticket.ticketType },
     ]);
   };
 
   const recordChanges = async (): Promise<void> => {
     updateSearchAttributes();
-    while (unrecordedEvents.length > 0) {
-      const events = unrecordedEvents;
-      unrecordedEvents = [];
-      await ticketActivities.recordTicketChanges({ state: { ...state, recentEvents: [] }, events });
+    while (run.unrecordedEvents.length > 0) {
+      const events = run.unrecordedEvents;
+      run.unrecordedEvents = [];
+      await ticketActivities.recordTicketChanges({ state: { ...run.state, recentEvents: [] }, events });
     }
   };
 
-  const needsDeskWork = (): boolean => state.status === 'new' || state.status === 'assigned';
+  const needsDeskWork = (): boolean => run.state.status === 'new' || run.state.status === 'assigned';
 
   /** Hands the ticket to the desk on duty at `handOffAt`: the shift end, or now when the ticket needs work again after it. */
   const handOff = async (handOffAt: string): Promise<void> => {
-    const ownership = state.ownership!;
-    const decision = await ticketActivities.planHandOff({ ticketId: state.ticketId, priority: state.priority, fromDeskId: ownership.deskId, at: handOffAt });
-    state.followsTheSun = decision.followsTheSun;
+    const ticket = run.state;
+    const ownership = ticket.ownership!;
+    const decision = await ticketActivities.planHandOff({ ticketId: ticket.ticketId, priority: ticket.priority, fromDeskId: ownership.deskId, at: handOffAt });
+    run.followTheSunPriorities = decision.followTheSunPriorities ?? run.followTheSunPriorities;
+    ticket.followsTheSun = decision.followsTheSun;
     if (decision.ownership.deskId === ownership.deskId) {
-      state.ownership = decision.ownership;
+      ticket.ownership = decision.ownership;
       return;
     }
 
     const note = {
-      ticketId: state.ticketId,
+      ticketId: ticket.ticketId,
       fromDeskId: ownership.deskId,
       toDeskId: decision.ownership.deskId,
-      status: state.status,
-      lastActions: state.recentEvents.slice(-3).map((event) => `${event.occurredAt} ${event.type} by ${event.actor}${event.reason === null ? '' : `: ${event.reason}`}`),
-      nextStep: state.assignee === null ? `take the ticket from the ${state.assignmentGroup} queue` : `continue the work of ${state.assignee}`,
+      status: ticket.status,
+      lastActions: ticket.recentEvents.slice(-3).map((event) => `${event.occurredAt} ${event.type} by ${event.actor}${event.reason === null ? '' : `: ${event.reason}`}`),
+      nextStep: ticket.assignee === null ? `take the ticket from the ${ticket.assignmentGroup} queue` : `continue the work of ${ticket.assignee}`,
     };
     const receipt = await deskActivities(decision.ownership.taskQueue).acceptHandOff(note);
 
-    state.ownership = decision.ownership;
-    state.handOffCount += 1;
-    record([{ type: 'handed_off', actor: 'sundesk', occurredAt: handOffAt, reason: 'shift ended', details: { ...note, receivedOn: receipt.taskQueue, receivedBy: receipt.workerIdentity } }], decision.ownership.deskId);
-    log.info('ticket handed off', { ticketId: state.ticketId, fromDeskId: note.fromDeskId, toDeskId: note.toDeskId });
+    ticket.ownership = decision.ownership;
+    ticket.handOffCount += 1;
+    run.record([{ type: 'handed_off', actor: 'sundesk', occurredAt: handOffAt, reason: 'shift ended', details: { ...note, receivedOn: receipt.taskQueue, receivedBy: receipt.workerIdentity } }], decision.ownership.deskId);
+    log.info('ticket handed off', { ticketId: ticket.ticketId, fromDeskId: note.fromDeskId, toDeskId: note.toDeskId });
+  };
+
+  const nextDeadline = (): Deadline | undefined => {
+    const ticket = run.state;
+    const deadlines: Deadline[] = [];
+    if (ticket.followsTheSun && needsDeskWork() && ticket.ownership !== null) {
+      deadlines.push({ kind: 'hand-off', at: ticket.ownership.shiftEndsAt });
+    }
+    if (ticket.status === 'resolved' && ticket.confirmation !== null) {
+      const reminderAt = ticket.confirmation.reminderInstants[ticket.confirmation.remindersSent];
+      if (reminderAt !== undefined) {
+        deadlines.push({ kind: 'reminder', at: reminderAt });
+      }
+      if (ticket.confirmation.autoCloseAt !== null) {
+        deadlines.push({ kind: 'auto-close', at: ticket.confirmation.autoCloseAt });
+      }
+    }
+
+    return deadlines.reduce<Deadline | undefined>((earliest, deadline) => (earliest === undefined || Date.parse(deadline.at) < Date.parse(earliest.at) ? deadline : earliest), undefined);
+  };
+
+  const meetDeadline = async (deadline: Deadline, at: string): Promise<void> => {
+    const ticket = run.state;
+    if (deadline.kind === 'hand-off') {
+      await handOff(at);
+      return;
+    }
+
+    const confirmation = ticket.confirmation!;
+    if (deadline.kind === 'reminder') {
+      confirmation.remindersSent += 1;
+      await ticketActivities.sendCustomerReminder({ ticketId: ticket.ticketId, customer: ticket.customer, reminderNumber: confirmation.remindersSent });
+      run.record([{ type: 'reminder_sent', actor: 'sundesk', occurredAt: at, reason: null, details: { reminderNumber: confirmation.remindersSent, policy: confirmation.policyName } }]);
+      return;
+    }
+
+    ticket.status = 'closed';
+    ticket.closedAt = at;
+    ticket.closedWithoutConfirmation = true;
+    ticket.confirmation = null;
+    run.record([{ type: 'closed', actor: 'sundesk', occurredAt: at, reason: `closed without confirmation: no answer from the customer (policy ${confirmation.policyName})`, details: { withoutConfirmation: true } }]);
   };
 
   if (input.carriedOver === undefined) {
-    record([{ type: 'opened', actor: input.ticket.actor, occurredAt: state.openedAt, reason: null, details: { priority: state.priority, impact: state.impact, urgency: state.urgency, title: state.title, assignmentGroup: state.assignmentGroup, supportLevel: state.supportLevel } }], null);
+    const ticket = run.state;
+    run.record([{ type: 'opened', actor: input.ticket.actor, occurredAt: ticket.openedAt, reason: null, details: { priority: ticket.priority, impact: ticket.impact, urgency: ticket.urgency, title: ticket.title, assignmentGroup: ticket.assignmentGroup, supportLevel: ticket.supportLevel } }], null);
 
-    const decision = await ticketActivities.routeTicket({ ticketId: state.ticketId, priority: state.priority, at: nowIso() });
-    state.ownership = decision.ownership;
-    state.followsTheSun = decision.followsTheSun;
-    record([{ type: 'routed', actor: 'sundesk', occurredAt: state.openedAt, reason: null, details: { ...decision.ownership, followsTheSun: decision.followsTheSun } }]);
+    const decision = await ticketActivities.routeTicket({ ticketId: ticket.ticketId, priority: ticket.priority, at: nowIso() });
+    ticket.ownership = decision.ownership;
+    ticket.followsTheSun = decision.followsTheSun;
+    run.followTheSunPriorities = decision.followTheSunPriorities ?? [];
+    run.record([{ type: 'routed', actor: 'sundesk', occurredAt: ticket.openedAt, reason: null, details: { ...decision.ownership, followsTheSun: decision.followsTheSun } }]);
     routed = true;
   }
 
-  while (!terminalStatuses.includes(state.status)) {
+  const historyEventLimit = input.historyEventLimit ?? defaultHistoryEventLimit;
+  while (!isTerminal()) {
     await recordChanges();
 
-    if (workflowInfo().continueAsNewSuggested) {
+    const info = workflowInfo();
+    if (info.historyLength >= historyEventLimit || info.continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await recordChanges();
-      await continueAsNew<typeof ticketWorkflow>({ ...input, carriedOver: { state, unrecordedEvents, takenRequestIds } });
+      log.info('ticket continues as new', { ticketId: run.state.ticketId, historyLength: workflowInfo().historyLength });
+      await continueAsNew<typeof ticketWorkflow>({ ...input, carriedOver: run.carryOver() });
     }
 
-    const handOffDue = state.followsTheSun && needsDeskWork() && state.ownership !== null;
-    if (!handOffDue) {
-      await condition(() => unrecordedEvents.length > 0 || terminalStatuses.includes(state.status));
+    if (run.state.status === 'resolved' && run.state.confirmation === null && patched('customer-confirmation-clock')) {
+      run.state.confirmation = await ticketActivities.planConfirmation({ ticketId: run.state.ticketId, deskId: run.state.ownership?.deskId ?? null, resolvedAt: nowIso() });
       continue;
     }
 
-    const shiftEndsAt = state.ownership!.shiftEndsAt;
-    const millisecondsToShiftEnd = Date.parse(shiftEndsAt) - Date.now();
-    if (millisecondsToShiftEnd <= 0) {
-      await handOff(nowIso());
+    const deadline = nextDeadline();
+    if (deadline === undefined) {
+      await condition(() => run.unrecordedEvents.length > 0 || isTerminal());
       continue;
     }
 
-    const changed = await condition(() => unrecordedEvents.length > 0 || !needsDeskWork(), millisecondsToShiftEnd);
-    if (!changed) {
-      await handOff(shiftEndsAt);
+    const millisecondsToDeadline = Date.parse(deadline.at) - Date.now();
+    if (millisecondsToDeadline > 0) {
+      const changed = await condition(() => run.unrecordedEvents.length > 0 || isTerminal(), millisecondsToDeadline);
+      if (changed) {
+        continue;
+      }
     }
+    await meetDeadline(deadline, millisecondsToDeadline > 0 ? deadline.at : nowIso());
   }
 
   await condition(allHandlersFinished);
   await recordChanges();
-  log.info('ticket workflow completed', { ticketId: state.ticketId, status: state.status });
-  return state;
+  log.info('ticket workflow completed', { ticketId: run.state.ticketId, status: run.state.status });
+  return run.state;
 }

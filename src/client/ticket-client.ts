@@ -12,9 +12,9 @@ import {
 } from '@temporalio/client';
 
 import { ticketTaskQueue } from '../domain/desks';
-import { computePriority } from '../domain/priority';
+import { computePriority, defaultPriorityMatrix, type PriorityMatrix } from '../domain/priority';
 import { ticketPriorityKey, ticketStatusKey } from '../domain/search-attributes';
-import type { OpenTicketInput, TicketState } from '../domain/ticket';
+import { ticketTypes, type OpenTicketInput, type TicketState } from '../domain/ticket';
 import * as messages from '../../workflows/messages';
 import type { ticketWorkflow } from '../../workflows/ticket';
 
@@ -36,6 +36,8 @@ export class InvalidTicketInputError extends Error {
 export interface TicketClientOptions {
   /** Set false on servers without the ticket search attributes (the time-skipping test server). */
   searchAttributes?: boolean;
+  /** The organisation's impact x urgency matrix; new tickets carry it. The default 3x3 matrix when absent. */
+  priorityMatrix?: PriorityMatrix;
 }
 
 /** The result of `open`: whether this call started the ticket or found it already open. */
@@ -67,20 +69,14 @@ export class TicketClient {
    * @throws InvalidTicketInputError for a bad id, time zone, impact or urgency.
    */
   async open(ticket: OpenTicketInput): Promise<OpenTicketResult> {
-    validateOpenTicketInput(ticket);
+    const input = this.prepare(ticket);
 
     try {
       await this.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
         workflowId: ticket.ticketId,
         taskQueue: ticketTaskQueue,
-        args: [{ ticket, searchAttributes: this.options.searchAttributes !== false }],
-        typedSearchAttributes:
-          this.options.searchAttributes === false
-            ? undefined
-            : [
-                { key: ticketStatusKey, value: 'new' },
-                { key: ticketPriorityKey, value: computePriority(ticket.impact, ticket.urgency) },
-              ],
+        args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false }],
+        typedSearchAttributes: this.initialSearchAttributes(input),
       });
       return { ticketId: ticket.ticketId, created: true };
     } catch (error) {
@@ -89,6 +85,43 @@ export class TicketClient {
       }
       throw error;
     }
+  }
+
+  /**
+   * Opens the ticket if it is not open yet and adds a comment, in one call
+   * (signal-with-start): an integrator's event either creates the ticket or
+   * lands on the open one. A repeated `requestId` adds the comment once.
+   *
+   * @throws InvalidTicketInputError for bad ticket fields.
+   */
+  async openOrComment(ticket: OpenTicketInput, comment: messages.CommentRequest): Promise<void> {
+    const input = this.prepare(ticket);
+
+    await this.client.workflow.signalWithStart<typeof ticketWorkflow, [messages.CommentRequest]>('ticketWorkflow', {
+      workflowId: ticket.ticketId,
+      taskQueue: ticketTaskQueue,
+      args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false }],
+      typedSearchAttributes: this.initialSearchAttributes(input),
+      signal: messages.commentSignal,
+      signalArgs: [comment],
+    });
+  }
+
+  private prepare(ticket: OpenTicketInput): OpenTicketInput {
+    const priorityMatrix = ticket.priorityMatrix ?? this.options.priorityMatrix ?? defaultPriorityMatrix;
+    validateOpenTicketInput(ticket, priorityMatrix);
+    return { ...ticket, priorityMatrix };
+  }
+
+  private initialSearchAttributes(ticket: OpenTicketInput) {
+    if (this.options.searchAttributes === false) {
+      return undefined;
+    }
+
+    return [
+      { key: ticketStatusKey, value: 'new' },
+      { key: ticketPriorityKey, value: computePriority(ticket.impact, ticket.urgency, ticket.priorityMatrix) },
+    ];
   }
 
   /** Reads the ticket's current state from its workflow. */
@@ -141,6 +174,32 @@ export class TicketClient {
     return this.update(ticketId, messages.commentUpdate, request);
   }
 
+  /** Adds an internal work note. */
+  workNote(ticketId: string, request: messages.WorkNoteRequest): Promise<TicketState> {
+    return this.update(ticketId, messages.workNoteUpdate, request);
+  }
+
+  /** Records the customer's reply; it resumes a ticket pending on the customer. */
+  customerReply(ticketId: string, request: messages.CustomerReplyRequest): Promise<TicketState> {
+    return this.update(ticketId, messages.customerReplyUpdate, request);
+  }
+
+  /** Changes impact and/or urgency; the workflow recomputes the priority. */
+  changePriority(ticketId: string, request: messages.ChangePriorityRequest): Promise<TicketState> {
+    return this.update(ticketId, messages.changePriorityUpdate, request);
+  }
+
+  /**
+   * Sends any change by its message name, for callers that pick the message at
+   * run time (the payload is validated by the workflow).
+   *
+   * @example
+   *   await tickets.change('SD-1001', 'comment', { actor: 'crm', text: 'called the customer' });
+   */
+  change(ticketId: string, name: messages.TicketCommandName, request: unknown): Promise<TicketState> {
+    return this.update(ticketId, messages.ticketUpdates[name] as typeof messages.commentUpdate, request as messages.CommentRequest);
+  }
+
   private update<Request>(ticketId: string, definition: import('@temporalio/client').UpdateDefinition<TicketState, [Request]>, request: Request): Promise<TicketState> {
     return this.call(ticketId, async (handle) => {
       try {
@@ -156,16 +215,20 @@ export class TicketClient {
   }
 
   private async call<Result>(ticketId: string, action: (handle: WorkflowHandle<typeof ticketWorkflow>) => Promise<Result>): Promise<Result> {
+    const handle = this.client.workflow.getHandle<typeof ticketWorkflow>(ticketId);
     try {
-      return await action(this.client.workflow.getHandle<typeof ticketWorkflow>(ticketId));
+      return await action(handle);
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) {
-        throw new TicketNotFoundError(`ticket '${ticketId}' not found: check the id (ticket ids look like SD-1001)`);
+      if (!(error instanceof WorkflowNotFoundError)) {
+        throw error;
       }
-      if (error instanceof Error && /workflow execution already completed/i.test(error.message)) {
-        throw new TicketChangeRefusedError(`ticket '${ticketId}' is closed or cancelled: open a new ticket instead`);
+
+      // The server answers "not found" both for unknown ids and for changes to a completed workflow.
+      const description = await handle.describe().catch(() => undefined);
+      if (description !== undefined && description.status.name !== 'RUNNING') {
+        throw new TicketChangeRefusedError(`ticket '${ticketId}' is closed or cancelled (workflow ${description.status.name.toLowerCase()}): open a new ticket instead`);
       }
-      throw error;
+      throw new TicketNotFoundError(`ticket '${ticketId}' not found: check the id (ticket ids look like SD-1001)`);
     }
   }
 }
@@ -177,7 +240,7 @@ export class TicketClient {
  * @example
  *   validateOpenTicketInput({ ...ticket, impact: 'huge' }); // throws: invalid impact 'huge'
  */
-export function validateOpenTicketInput(ticket: OpenTicketInput): void {
+export function validateOpenTicketInput(ticket: OpenTicketInput, priorityMatrix: PriorityMatrix = defaultPriorityMatrix): void {
   if (!ticketIdPattern.test(ticket.ticketId)) {
     throw new InvalidTicketInputError(`invalid ticket id '${ticket.ticketId}': use letters, digits, '.', '_', ':' or '-' (at most 128), for example SD-1001`);
   }
@@ -187,12 +250,15 @@ export function validateOpenTicketInput(ticket: OpenTicketInput): void {
   if (ticket.actor.trim() === '') {
     throw new InvalidTicketInputError('missing actor: say who opens the ticket');
   }
+  if (ticket.ticketType !== undefined && !ticketTypes.includes(ticket.ticketType)) {
+    throw new InvalidTicketInputError(`invalid ticket type '${String(ticket.ticketType)}': use one of ${ticketTypes.join(', ')}`);
+  }
   if (!isValidTimeZone(ticket.customerTimeZone)) {
     throw new InvalidTicketInputError(`invalid time zone '${ticket.customerTimeZone}': use an IANA zone such as Europe/Warsaw`);
   }
 
   try {
-    computePriority(ticket.impact, ticket.urgency);
+    computePriority(ticket.impact, ticket.urgency, priorityMatrix);
   } catch (error) {
     throw new InvalidTicketInputError((error as Error).message);
   }

@@ -3,7 +3,7 @@
  * clients. Everything here is plain data, so workflow code may import it.
  */
 
-import type { Impact, Priority, Urgency } from './priority';
+import type { Impact, Priority, PriorityMatrix, Urgency } from './priority';
 
 /** Lifecycle states of a ticket, in ITIL Service Operation terms. */
 export type TicketStatus = 'new' | 'assigned' | 'pending' | 'resolved' | 'closed' | 'cancelled';
@@ -33,6 +33,10 @@ export type TicketEventType =
   | 'cancelled'
   | 'commented'
   | 'handed_off'
+  | 'work_noted'
+  | 'customer_replied'
+  | 'priority_changed'
+  | 'reminder_sent'
   | 'refused';
 
 /**
@@ -70,7 +74,15 @@ export interface OpenTicketInput {
   supportLevel?: string;
   /** Instant the request reached the desk, when it differs from the workflow's start (replays). */
   occurredAt?: string;
+  /** Incident (something broke) or service request (something is wanted); incident when absent. */
+  ticketType?: TicketType;
+  /** The organisation's impact x urgency matrix at opening; the default 3x3 matrix when absent. */
+  priorityMatrix?: PriorityMatrix;
 }
+
+export type TicketType = 'incident' | 'service_request';
+
+export const ticketTypes: readonly TicketType[] = ['incident', 'service_request'];
 
 /** A desk's ownership of a ticket, as the calendar activity computed it. */
 export interface DeskOwnership {
@@ -82,9 +94,21 @@ export interface DeskOwnership {
   shiftEndsAt: string;
 }
 
+/** The customer-confirmation clock of a resolved ticket. */
+export interface ConfirmationClock {
+  /** Instants (ISO) at which reminders go to the customer, in order. */
+  reminderInstants: string[];
+  remindersSent: number;
+  /** Instant at which the ticket closes without confirmation; null when the policy never auto-closes. */
+  autoCloseAt: string | null;
+  /** Name of the policy that set the clock, for the trail. */
+  policyName: string;
+}
+
 /** Current state of a ticket as the workflow query returns it. */
 export interface TicketState {
   ticketId: string;
+  ticketType: TicketType;
   title: string;
   description: string;
   customer: string;
@@ -105,7 +129,11 @@ export interface TicketState {
   resolution: { code: string; notes: string; knowledgeArticleId: string | null } | null;
   closedWithoutConfirmation: boolean;
   firstContactResolution: boolean;
+  /** Set while a resolved ticket waits for the customer's answer. */
+  confirmation: ConfirmationClock | null;
   handOffCount: number;
+  /** Functional escalations to 2nd/3rd-level groups (support line raised by a transfer). */
+  escalationCount: number;
   transferCount: number;
   reopenCount: number;
   refusedMessageCount: number;

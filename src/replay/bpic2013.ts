@@ -48,7 +48,7 @@
  * rest of the log is still read.
  */
 
-import { impacts, type Impact } from '../domain/priority';
+import { fourLevelPriorityMatrix, impactLevels, type Impact } from '../domain/priority';
 import type { PendingReason } from '../domain/ticket';
 import {
   parseInstantWithOffset,
@@ -297,7 +297,7 @@ function parseIncidentRow(line: number, fields: readonly string[], columns: Colu
   }
 
   const impactText = field('SR Latest Impact');
-  const impact = impacts.find((candidate) => candidate === impactText.toLowerCase());
+  const impact = impactLevels(fourLevelPriorityMatrix).find((candidate) => candidate === impactText.toLowerCase());
   if (impact === undefined) {
     return { valid: false, reason: `unknown SR Latest Impact '${impactText}': expected Low, Medium, High or Major` };
   }

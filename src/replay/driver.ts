@@ -14,6 +14,7 @@
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
+import { fourLevelPriorityMatrix } from '../domain/priority';
 import type { OpenTicketInput } from '../domain/ticket';
 import { TicketClient } from '../client/ticket-client';
 import type { ReplayEvent, ReplayLog } from './ticket-event-log';
@@ -94,7 +95,8 @@ function signalFor(event: ReplayEvent, requestId: string): { name: string; paylo
 export async function driveReplay(options: ReplayDriverOptions): Promise<ReplayDelivery> {
   const { environment, log } = options;
   const client: Client = environment.client;
-  const tickets = new TicketClient(client, { searchAttributes: options.searchAttributes ?? false });
+  // Replay logs use four impact levels (BPI Challenge 2013: Low, Medium, High, Major).
+  const tickets = new TicketClient(client, { searchAttributes: options.searchAttributes ?? false, priorityMatrix: fourLevelPriorityMatrix });
 
   const schedule: ScheduledEvent[] = [];
   const ticketsById = new Map(log.tickets.map((ticket) => [ticket.ticketId, ticket]));

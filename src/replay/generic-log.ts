@@ -20,7 +20,11 @@ import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
 import { DateTime, IANAZone } from 'luxon';
 
-import { impacts, urgencies, type Impact, type Urgency } from '../domain/priority';
+import { fourLevelPriorityMatrix, impactLevels, urgencyLevels, type Impact, type Urgency } from '../domain/priority';
+
+/** Impact and urgency levels of replay logs: those of the four-level matrix that the replay uses. */
+const impacts = impactLevels(fourLevelPriorityMatrix);
+const urgencies = urgencyLevels(fourLevelPriorityMatrix);
 import { pendingReasons, type PendingReason } from '../domain/ticket';
 import type { RejectedLogRow, ReplayAction, ReplayEvent, ReplayLog, ReplayTicket } from './ticket-event-log';
 

@@ -9,6 +9,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { Client as PostgresClient } from 'pg';
 import pino from 'pino';
 
+import type { ConfirmationPolicy } from '../../src/config/organisation';
 import { exampleDeskConfiguration, type DeskConfiguration } from '../../src/domain/desks';
 import { createStoreDatabase, type StoreDatabase } from '../../src/store/database';
 import { migrateToLatest } from '../../src/store/migrate';
@@ -58,10 +59,19 @@ export async function startDeskWorkers(
   connection: NativeConnection,
   namespace: string,
   database: StoreDatabase,
-  options: { deskConfiguration?: DeskConfiguration; deskIds?: string[] } = {},
+  options: { deskConfiguration?: DeskConfiguration; deskIds?: string[]; confirmationPolicy?: ConfirmationPolicy } = {},
 ): Promise<{ workers: Worker[]; stop: () => Promise<void> }> {
   const configuration = options.deskConfiguration ?? exampleDeskConfiguration;
-  const workers = await createDeskWorkers({ connection, namespace, database, deskConfiguration: () => configuration, deskIds: options.deskIds, logger: silentLogger });
+  const confirmationPolicy = options.confirmationPolicy;
+  const workers = await createDeskWorkers({
+    connection,
+    namespace,
+    database,
+    deskConfiguration: () => configuration,
+    confirmationPolicy: confirmationPolicy === undefined ? undefined : () => confirmationPolicy,
+    deskIds: options.deskIds,
+    logger: silentLogger,
+  });
   const running = Promise.all(workers.map((worker) => worker.run()));
 
   return {

@@ -1,12 +1,13 @@
 /**
  * Recorded workflow histories for the replay test, stored as binary protobuf
  * (`temporal.api.history.v1.History`). Run the time-skipping tests with
- * SUNDESK_RECORD_HISTORIES=1 to write (or overwrite) them under test/histories/.
- * Commit a new file whenever the workflow's behaviour changes and keep the old
- * ones, so that a change which would break running tickets fails CI.
+ * SUNDESK_RECORD_HISTORIES=1 to add them under test/histories/; a recording
+ * never overwrites a file but takes the next free `-vN` name. Commit the new
+ * files whenever the workflow's behaviour changes and keep the old ones, so
+ * that a change which would break running tickets fails CI.
  */
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { WorkflowHandle } from '@temporalio/client';
@@ -15,7 +16,8 @@ import { temporal } from '@temporalio/proto';
 export const historiesFolder = path.resolve(__dirname, '../histories');
 
 /**
- * Saves the workflow's history as `test/histories/<name>.binpb` when recording is on.
+ * Saves the workflow's history as `test/histories/<name>.binpb` (or `<name>-vN.binpb`
+ * when that exists) when recording is on.
  *
  * @example
  *   await recordHistory(handle, 'ticket-hand-off');
@@ -26,7 +28,11 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
   }
 
   const history = await handle.fetchHistory();
-  writeFileSync(path.join(historiesFolder, `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
+  let file = path.join(historiesFolder, `${name}.binpb`);
+  for (let version = 2; existsSync(file); version += 1) {
+    file = path.join(historiesFolder, `${name}-v${version}.binpb`);
+  }
+  writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
 }
 
 /**

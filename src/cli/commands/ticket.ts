@@ -6,8 +6,9 @@ import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 
 import { InvalidTicketInputError, TicketChangeRefusedError, TicketClient, TicketNotFoundError } from '../../client/ticket-client';
-import { impacts, urgencies, type Impact, type Urgency } from '../../domain/priority';
-import { pendingReasons, type PendingReason, type TicketState } from '../../domain/ticket';
+import { loadOrganisationSettings } from '../../config/organisation';
+import { impactLevels, urgencyLevels, type Impact, type Urgency } from '../../domain/priority';
+import { pendingReasons, ticketTypes, type PendingReason, type TicketState, type TicketType } from '../../domain/ticket';
 import { findTicket, listTicketEvents } from '../../store/ticket-store';
 import { CommandError, connectTemporal, openStore } from '../connections';
 import { printFields, printJson, printTable } from '../print';
@@ -33,7 +34,7 @@ function choice<T extends string>(allowed: readonly T[], what: string) {
 async function withTickets<Result>(action: (tickets: TicketClient) => Promise<Result>): Promise<Result> {
   const { client, connection } = await connectTemporal();
   try {
-    return await action(new TicketClient(client));
+    return await action(new TicketClient(client, { priorityMatrix: loadOrganisationSettings().priorityMatrix }));
   } catch (error) {
     if (error instanceof TicketNotFoundError || error instanceof TicketChangeRefusedError || error instanceof InvalidTicketInputError) {
       throw new CommandError(error.message);
@@ -47,6 +48,7 @@ async function withTickets<Result>(action: (tickets: TicketClient) => Promise<Re
 function summary(state: TicketState): Array<[string, string]> {
   return [
     ['ticket', state.ticketId],
+    ['type', state.ticketType],
     ['title', state.title],
     ['status', state.pendingReason === null ? state.status : `${state.status} (${state.pendingReason})`],
     ['priority', `P${state.priority} (impact ${state.impact}, urgency ${state.urgency})`],
@@ -83,12 +85,13 @@ export function ticketCommand(): Command {
     .option('--description <text>', 'details', '')
     .option('--customer <name>', 'customer who asks', defaultActor())
     .option('--time-zone <zone>', "IANA time zone of the customer's site", 'UTC')
-    .option('--impact <level>', `impact: ${impacts.join(', ')}`, choice(impacts, 'impact'), 'medium' as Impact)
-    .option('--urgency <level>', `urgency: ${urgencies.join(', ')}`, choice(urgencies, 'urgency'), 'medium' as Urgency)
+    .option('--impact <level>', `impact, a level of the priority matrix (default matrix: ${impactLevels().join(', ')})`, 'medium')
+    .option('--urgency <level>', `urgency, a level of the priority matrix (default matrix: ${urgencyLevels().join(', ')})`, 'medium')
+    .option('--type <type>', `ticket type: ${ticketTypes.join(', ')}`, choice(ticketTypes, 'ticket type'), 'incident' as TicketType)
     .option('--id <ticketId>', 'ticket id (default: a new SD-… id); opening an existing id changes nothing')
     .option('--actor <name>', 'who opens the ticket', defaultActor())
     .option('--json', 'print JSON')
-    .action(async (options: { title: string; description: string; customer: string; timeZone: string; impact: Impact; urgency: Urgency; id?: string; actor: string; json?: boolean }) => {
+    .action(async (options: { title: string; description: string; customer: string; timeZone: string; impact: Impact; urgency: Urgency; type: TicketType; id?: string; actor: string; json?: boolean }) => {
       const ticketId = options.id ?? newTicketId();
       const result = await withTickets(async (tickets) => {
         const opened = await tickets.open({
@@ -99,6 +102,7 @@ export function ticketCommand(): Command {
           customerTimeZone: options.timeZone,
           impact: options.impact,
           urgency: options.urgency,
+          ticketType: options.type,
           actor: options.actor,
         });
         return { ...opened, state: await tickets.state(ticketId) };
@@ -244,6 +248,25 @@ export function ticketCommand(): Command {
     .requiredOption('--text <text>', 'the comment')
     .action(async (ticketId: string, options: Common & { text: string }) => {
       printState(await withTickets((tickets) => tickets.comment(ticketId, { actor: options.actor, requestId: options.requestId, text: options.text })), options.json === true);
+    });
+
+  change('note', 'add an internal work note (customers do not see it)')
+    .requiredOption('--text <text>', 'the note')
+    .action(async (ticketId: string, options: Common & { text: string }) => {
+      printState(await withTickets((tickets) => tickets.workNote(ticketId, { actor: options.actor, requestId: options.requestId, text: options.text })), options.json === true);
+    });
+
+  change('reply', "record the customer's reply; it resumes a ticket pending on the customer")
+    .requiredOption('--text <text>', 'the reply')
+    .action(async (ticketId: string, options: Common & { text: string }) => {
+      printState(await withTickets((tickets) => tickets.customerReply(ticketId, { actor: options.actor, requestId: options.requestId, text: options.text })), options.json === true);
+    });
+
+  change('priority', 'change impact and/or urgency; the priority is recomputed')
+    .option('--impact <level>', 'new impact level')
+    .option('--urgency <level>', 'new urgency level')
+    .action(async (ticketId: string, options: Common & { impact?: string; urgency?: string }) => {
+      printState(await withTickets((tickets) => tickets.changePriority(ticketId, { actor: options.actor, requestId: options.requestId, impact: options.impact, urgency: options.urgency })), options.json === true);
     });
 
   return ticket;

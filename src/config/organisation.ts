@@ -1,0 +1,89 @@
+/**
+ * Organisation-wide settings: the priority matrix and the customer-confirmation
+ * policy. Read from the JSON file named by SUNDESK_SETTINGS, else the defaults.
+ */
+
+import { readFileSync } from 'node:fs';
+
+import { defaultPriorityMatrix, validatePriorityMatrix, type PriorityMatrix } from '../domain/priority';
+
+/** How a resolved ticket waits for the customer's answer. */
+export interface ConfirmationPolicy {
+  name: string;
+  /** Business days after the resolution at which a reminder goes to the customer. */
+  reminderAfterBusinessDays: number[];
+  /** Business days without an answer after which the ticket closes without confirmation; null never auto-closes. */
+  autoCloseAfterBusinessDays: number | null;
+}
+
+export interface OrganisationSettings {
+  priorityMatrix: PriorityMatrix;
+  confirmationPolicy: ConfirmationPolicy;
+}
+
+/** The default policy: reminders after 2 and 4 business days, and no auto-close. */
+export const defaultConfirmationPolicy: ConfirmationPolicy = {
+  name: 'remind-never-close',
+  reminderAfterBusinessDays: [2, 4],
+  autoCloseAfterBusinessDays: null,
+};
+
+export const defaultOrganisationSettings: OrganisationSettings = {
+  priorityMatrix: defaultPriorityMatrix,
+  confirmationPolicy: defaultConfirmationPolicy,
+};
+
+/** Thrown for a settings file that cannot be used; the message names the file and the bad value. */
+export class InvalidSettingsError extends Error {
+  override name = 'InvalidSettingsError';
+}
+
+function validateConfirmationPolicy(value: unknown, file: string): ConfirmationPolicy {
+  const policy = value as Partial<ConfirmationPolicy> | undefined;
+  if (policy === undefined) {
+    return defaultConfirmationPolicy;
+  }
+
+  const days = policy.reminderAfterBusinessDays ?? [];
+  if (!Array.isArray(days) || days.some((day) => !Number.isInteger(day) || day <= 0)) {
+    throw new InvalidSettingsError(`${file}: invalid confirmationPolicy.reminderAfterBusinessDays ${JSON.stringify(days)}: use a list of whole numbers greater than 0`);
+  }
+  const autoClose = policy.autoCloseAfterBusinessDays ?? null;
+  if (autoClose !== null && (!Number.isInteger(autoClose) || autoClose <= 0)) {
+    throw new InvalidSettingsError(`${file}: invalid confirmationPolicy.autoCloseAfterBusinessDays ${JSON.stringify(autoClose)}: use a whole number greater than 0, or null to never auto-close`);
+  }
+
+  return { name: typeof policy.name === 'string' ? policy.name : 'custom', reminderAfterBusinessDays: [...days].sort((left, right) => left - right), autoCloseAfterBusinessDays: autoClose };
+}
+
+/**
+ * Loads the organisation settings from SUNDESK_SETTINGS (a JSON file with
+ * optional `priorityMatrix` and `confirmationPolicy`), or returns the defaults.
+ *
+ * @throws InvalidSettingsError naming the file and the bad value.
+ * @example
+ *   const { priorityMatrix } = loadOrganisationSettings();
+ */
+export function loadOrganisationSettings(file: string | undefined = process.env.SUNDESK_SETTINGS): OrganisationSettings {
+  if (file === undefined || file === '') {
+    return defaultOrganisationSettings;
+  }
+
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new InvalidSettingsError(`cannot read settings file ${file}: ${(error as Error).message}. Fix the file or unset SUNDESK_SETTINGS`);
+  }
+
+  let priorityMatrix = defaultPriorityMatrix;
+  if (parsed.priorityMatrix !== undefined) {
+    try {
+      priorityMatrix = validatePriorityMatrix(parsed.priorityMatrix);
+    } catch (error) {
+      throw new InvalidSettingsError(`${file}: ${(error as Error).message}`);
+    }
+  }
+
+  return { priorityMatrix, confirmationPolicy: validateConfirmationPolicy(parsed.confirmationPolicy, file) };
+}
