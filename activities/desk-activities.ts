@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 
 import type { TicketStatus } from '../src/domain/ticket';
 
-/** What the sending desk tells the receiving desk about a ticket. */
+/** Hand-off note from the sending desk to the receiving desk. */
 export interface HandOffNote {
   ticketId: string;
   fromDeskId: string;

@@ -57,7 +57,7 @@ export function createTicketActivities(dependencies: TicketActivityDependencies)
       return { ownership, followsTheSun: configuration.followTheSunPriorities.includes(input.priority), followTheSunPriorities: configuration.followTheSunPriorities };
     },
 
-    /** Computes when a resolved ticket reminds its customer and when it closes without an answer, on the owning desk's business days. */
+    /** Computes the reminder instants and the auto-close instant of a resolved ticket, on the owning desk's business days. */
     async planConfirmation(input: { ticketId: string; deskId: string | null; resolvedAt: string }): Promise<ConfirmationClock> {
       const policy = confirmationPolicy();
       const desk = deskConfiguration().desks.find((candidate) => candidate.id === input.deskId);

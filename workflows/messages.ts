@@ -12,7 +12,7 @@ import type { PendingReason, TicketState } from '../src/domain/ticket';
 
 /** Fields every message carries. */
 export interface MessageEnvelope {
-  /** Who sends the change: an agent, a customer, an integration. Required. */
+  /** Person or system that sends the change: an agent, a customer, an integration. Required. */
   actor: string;
   /** The caller's id for this change; a message repeated with the same id takes effect once. */
   requestId?: string;
@@ -59,7 +59,7 @@ export interface ResolveRequest extends MessageEnvelope {
 export type ConfirmRequest = MessageEnvelope;
 
 export interface RejectRequest extends MessageEnvelope {
-  /** Why the customer does not accept the resolution. Required. */
+  /** Reason the customer does not accept the resolution. Required. */
   reason: string;
 }
 
@@ -69,7 +69,7 @@ export interface CancelRequest extends MessageEnvelope {
 }
 
 export interface CommentRequest extends MessageEnvelope {
-  /** A comment that the customer sees. Required. */
+  /** Comment text, visible to the customer. Required. */
   text: string;
 }
 
@@ -79,7 +79,7 @@ export interface WorkNoteRequest extends MessageEnvelope {
 }
 
 export interface CustomerReplyRequest extends MessageEnvelope {
-  /** The customer's answer. Required. It resumes a ticket pending on the customer; it never reopens a resolved one. */
+  /** The customer's reply text. Required. It resumes a ticket pending on the customer and never reopens a resolved one. */
   text: string;
 }
 

@@ -14,7 +14,7 @@ export const recentEventLimit = 20;
 /** How many request ids the workflow remembers to drop repeated messages. */
 export const rememberedRequestIdLimit = 200;
 
-/** A message that the rules refuse; `message` says why and what to send instead. */
+/** Error for a message that the rules refuse; `message` gives the reason and what to send instead. */
 export class TicketCommandRefusal extends Error {
   override name = 'TicketCommandRefusal';
 }
@@ -149,7 +149,7 @@ export function checkTicketCommand(state: TicketState, command: TicketCommand, p
   }
 }
 
-/** Whether this message repeats one the ticket already took (same request id). */
+/** Checks whether this message repeats one the ticket already took (same request id). */
 export function isRepeatedRequest(takenRequestIds: readonly string[], command: TicketCommand): boolean {
   const request: unknown = command.request;
   if (typeof request !== 'object' || request === null) {

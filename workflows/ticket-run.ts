@@ -19,7 +19,7 @@ import {
   type EventDraft,
 } from './ticket-rules';
 
-/** What one run hands to the next at continue-as-new. */
+/** State that one run hands to the next at continue-as-new. */
 export interface CarriedOverState {
   state: TicketState;
   unrecordedEvents: TicketEvent[];

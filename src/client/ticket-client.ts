@@ -223,7 +223,7 @@ export class TicketClient {
         throw error;
       }
 
-      // The server answers "not found" both for unknown ids and for changes to a completed workflow.
+      // The server returns "not found" both for unknown ids and for changes to a completed workflow.
       const description = await handle.describe().catch(() => undefined);
       if (description !== undefined && description.status.name !== 'RUNNING') {
         throw new TicketChangeRefusedError(`ticket '${ticketId}' is closed or cancelled (workflow ${description.status.name.toLowerCase()}): open a new ticket instead`);
@@ -234,7 +234,7 @@ export class TicketClient {
 }
 
 /**
- * Checks a new ticket's fields before the desk sees them.
+ * Checks a new ticket's fields before the ticket is opened.
  *
  * @throws InvalidTicketInputError naming the first bad field and how to fix it.
  * @example

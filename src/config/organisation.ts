@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 
 import { defaultPriorityMatrix, validatePriorityMatrix, type PriorityMatrix } from '../domain/priority';
 
-/** How a resolved ticket waits for the customer's answer. */
+/** Reminder and auto-close rules for resolved tickets that wait for the customer's confirmation. */
 export interface ConfirmationPolicy {
   name: string;
   /** Business days after the resolution at which a reminder goes to the customer. */
   reminderAfterBusinessDays: number[];
-  /** Business days without an answer after which the ticket closes without confirmation; null never auto-closes. */
+  /** Business days without a reply after which the ticket closes without confirmation; null never auto-closes. */
   autoCloseAfterBusinessDays: number | null;
 }
 
