@@ -6,7 +6,12 @@ import type { StoreDatabase } from '../src/store/database';
 import { listTicketEvents } from '../src/store/ticket-store';
 import { ticketStateQuery, type TicketCommand, type TicketCommandName } from '../workflows/messages';
 import type { ticketWorkflow } from '../workflows/ticket';
-import { createTestStore, eventually, nextWinterMonday, startDeskWorkers } from './support/desk-harness';
+import { Worker } from '@temporalio/worker';
+
+import { createTicketActivities } from '../activities';
+import { exampleDeskConfiguration } from '../src/domain/desks';
+import { bundleTicketWorkflows } from '../workers/desk-workers';
+import { createTestStore, eventually, nextWinterMonday, silentLogger, startDeskWorkers } from './support/desk-harness';
 import { recordHistory } from './support/histories';
 import { createTimeSkippingEnvironment } from './setup/test-environment';
 
@@ -152,6 +157,33 @@ describe('ticket lifecycle (time skipping)', () => {
     expect((await tickets.state(ticketId)).status).toBe('new');
 
     await eventually(async () => (await listTicketEvents(database, ticketId)).filter((event) => event.type === 'refused').length === 3);
+  });
+
+  test('early signals keep their arrival order', async () => {
+    // The workflow starts on a queue that no worker polls yet, so all six signals
+    // reach it in its first activation, before its handlers exist.
+    const ticket = newTicket();
+    const taskQueue = 'sundesk-tickets-early-signals';
+    const handle = await environment.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', { workflowId: ticket.ticketId, taskQueue, args: [{ ticket, searchAttributes: false }] });
+    await handle.signal('assign', { actor: 'agent-1' });
+    await handle.signal('resolve', { actor: 'agent-1' });
+    await handle.signal('reject', { actor: 'finance-lead', reason: 'not fixed' });
+    await handle.signal('assign', { actor: 'agent-2' });
+    await handle.signal('resolve', { actor: 'agent-2' });
+    await handle.signal('confirm', { actor: 'finance-lead' });
+
+    const worker = await Worker.create({
+      connection: environment.nativeConnection,
+      namespace: environment.namespace ?? 'default',
+      taskQueue,
+      workflowBundle: await bundleTicketWorkflows(),
+      activities: createTicketActivities({ database, deskConfiguration: () => exampleDeskConfiguration, logger: silentLogger }),
+    });
+    const result = await worker.runUntil(handle.result());
+
+    expect(result.recentEvents.map((event) => event.type)).toEqual(['opened', 'routed', 'assigned', 'resolved', 'rejected', 'reopened', 'assigned', 'resolved', 'confirmed', 'closed']);
+    expect(result.refusedMessageCount).toBe(0);
+    await recordHistory(handle, 'ticket-early-signals');
   });
 
   test('repeated request id takes effect once', async () => {

@@ -172,8 +172,9 @@ export class TicketRun {
     this.state.refusedMessageCount += 1;
     const fields = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
     const actor = typeof fields.actor === 'string' && fields.actor !== '' ? fields.actor : 'unknown';
+    const occurredAt = typeof fields.occurredAt === 'string' && !Number.isNaN(Date.parse(fields.occurredAt)) ? fields.occurredAt : this.now();
 
-    this.record([{ type: 'refused', actor, occurredAt: this.now(), reason, details: { message: messageName, payload: payload ?? null } }]);
+    this.record([{ type: 'refused', actor, occurredAt, reason, details: { message: messageName, payload: payload ?? null } }]);
     log.warn('message refused', { ticketId: this.state.ticketId, message: messageName, reason });
   }
 

@@ -80,6 +80,19 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   let routed = input.carriedOver !== undefined;
 
   setHandler(ticketStateQuery, state);
+
+  // The default handler comes first: signals that arrived before the handlers
+  // existed are then dispatched in arrival order, not grouped by name as each
+  // named handler's registration would dispatch them.
+  setDefaultSignalHandler(async (signalName, ...payload) => {
+    await condition(() => routed);
+    if ((ticketCommandNames as readonly string[]).includes(signalName)) {
+      run.applySignal({ name: signalName, request: payload[0] } as TicketCommand);
+      return;
+    }
+    run.refuse(signalName, payload[0], `unknown signal '${signalName}': use one of ${ticketCommandNames.join(', ')}`);
+  });
+
   for (const name of ticketCommandNames) {
     const command = (request: unknown): TicketCommand => ({ name, request }) as TicketCommand;
     setHandler(
@@ -95,11 +108,6 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       run.applySignal(command(request));
     });
   }
-  setDefaultSignalHandler(async (signalName, ...payload) => {
-    await condition(() => routed);
-    run.refuse(signalName, payload[0], `unknown signal '${signalName}': use one of ${ticketCommandNames.join(', ')}`);
-  });
-
   let indexedAttributes = '';
   const updateSearchAttributes = (): void => {
     if (input.searchAttributes === false) {
