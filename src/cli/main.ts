@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { deskCommand } from './commands/desk';
 import { migrateCommand } from './commands/migrate';
 import { replayCommand } from './commands/replay';
+import { slaCommand } from './commands/sla';
 import { ticketCommand } from './commands/ticket';
 import { upCommand } from './commands/up';
 import { CommandError } from './connections';
@@ -18,6 +19,7 @@ program.addCommand(upCommand());
 program.addCommand(ticketCommand());
 program.addCommand(deskCommand());
 program.addCommand(replayCommand());
+program.addCommand(slaCommand());
 program.addCommand(migrateCommand());
 
 program.parseAsync(process.argv).then(

@@ -1,0 +1,173 @@
+/**
+ * `sundesk desk status|coverage|check` through the built command
+ * (`npm run build` first). These commands need no running desk.
+ */
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const cli = path.resolve(__dirname, '../bin/sundesk');
+const examples = path.resolve(__dirname, '../examples/desks');
+const globalExample = path.join(examples, 'global-follow-the-sun.yaml');
+
+interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function sundesk(...args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args]);
+    return { exitCode: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { exitCode: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+interface StatusJson {
+  at: string;
+  configuration: string;
+  structure: string;
+  desksOnDuty: string[];
+  desks: Array<{ deskId: string; onDuty: boolean; holiday: string | null; shiftEndsAt: string | null; handsOffTo: string | null; handOff: { at: string; toDeskId: string; toDeskOnDutyFrom: string } | null }>;
+  specialistGroups: Array<{ groupId: string; onDuty: boolean }>;
+}
+
+describe('sundesk desk commands without a running desk', () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'sundesk-desk-cli-'));
+
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  test('status at an instant from a file, as JSON', async () => {
+    // Tue 21 Apr 2026 15:30Z: Sao Paulo is closed for Tiradentes; Gothenburg
+    // (until 18:00 CEST = 16:00Z) hands its tickets to Greensboro, which works until 01:00 EDT = 05:00Z.
+    const result = await sundesk('desk', 'status', '--config', globalExample, '--at', '2026-04-21T15:30:00Z', '--json');
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+
+    const status = JSON.parse(result.stdout) as StatusJson;
+    expect(status.at).toBe('2026-04-21T15:30:00.000Z');
+    expect(status.structure).toBe('follow-the-sun');
+    expect(status.desksOnDuty).toEqual(['gothenburg', 'greensboro']);
+
+    const byId = new Map(status.desks.map((desk) => [desk.deskId, desk]));
+    expect(byId.get('gothenburg')?.handOff).toMatchObject({ at: '2026-04-21T16:00:00.000Z', toDeskId: 'greensboro', toDeskOnDutyFrom: '2026-04-21T12:00:00.000Z' });
+    expect(byId.get('greensboro')?.handOff).toMatchObject({ at: '2026-04-22T05:00:00.000Z', toDeskId: 'bengaluru', toDeskOnDutyFrom: '2026-04-22T03:30:00.000Z' });
+    expect(byId.get('sao-paulo')?.holiday).toBe('Tiradentes');
+    expect(status.specialistGroups.find((group) => group.groupId === 'network-l2')?.onDuty).toBe(true);
+  });
+
+  test('status as a table', async () => {
+    const result = await sundesk('desk', 'status', '--config', globalExample, '--at', '2026-04-21T15:30:00Z');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^on duty: gothenburg, greensboro$/m);
+    expect(result.stdout).toMatch(/^sao-paulo +Tue 12:30 +no \(Tiradentes\)/m);
+    expect(result.stdout).toMatch(/^gothenburg +Tue 17:30 +yes +2026-04-21T16:00:00.000Z +greensboro +/m);
+  });
+
+  test('status waits over the weekend', async () => {
+    // Sat 28 Mar 12:00Z: only Krakow (09:00-15:00 CET) works. No desk is on duty at 14:00Z,
+    // so its tickets wait for Bengaluru on Monday 09:00 IST = 03:30Z.
+    const result = await sundesk('desk', 'status', '--config', globalExample, '--at', '2026-03-28T12:00:00Z', '--json');
+    const status = JSON.parse(result.stdout) as StatusJson;
+    expect(status.desksOnDuty).toEqual(['krakow']);
+    expect(status.desks.find((desk) => desk.deskId === 'krakow')?.handOff).toMatchObject({ at: '2026-03-28T14:00:00.000Z', toDeskId: 'bengaluru', toDeskOnDutyFrom: '2026-03-30T03:30:00.000Z' });
+
+    const table = await sundesk('desk', 'status', '--config', globalExample, '--at', '2026-03-28T12:00:00Z');
+    expect(table.stdout).toMatch(/bengaluru, waits until 2026-03-30T03:30:00.000Z/);
+  });
+
+  test('status without --config uses the built-in example', async () => {
+    const result = await sundesk('desk', 'status', '--at', '2026-12-07T09:00:00+01:00', '--json');
+    expect(result.exitCode).toBe(0);
+    const status = JSON.parse(result.stdout) as StatusJson;
+    expect(status.configuration).toBe('built-in example');
+    expect(status.desks.find((desk) => desk.deskId === 'emea')?.handsOffTo).toBe('amer');
+  });
+
+  test('status rejects a bad instant and a bad file', async () => {
+    const badInstant = await sundesk('desk', 'status', '--config', globalExample, '--at', '2026-04-21 15:30');
+    expect(badInstant.exitCode).toBe(2);
+    expect(badInstant.stderr).toMatch(/invalid --at '2026-04-21 15:30': use an ISO 8601 instant with offset/);
+
+    const missing = path.join(folder, 'missing.yaml');
+    const badFile = await sundesk('desk', 'status', '--config', missing);
+    expect(badFile.exitCode).toBe(1);
+    expect(badFile.stderr).toContain(`${missing}: (file): file not found`);
+  });
+
+  test('coverage chart of a week', async () => {
+    const result = await sundesk('desk', 'coverage', '--config', path.join(examples, 'three-regions.yaml'), '--week', '2026-03-25', '--ascii');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Desk coverage in UTC, Mon 2026-03-23 to Sun 2026-03-29; one column is 30 minutes.');
+    // APAC 07:00-16:00 SGT is 23:00Z-08:00Z: its Monday row starts on duty and ends at 08:00Z.
+    expect(result.stdout).toMatch(/^ {2}apac +#{16}\.{30}##$/m);
+    expect(result.stdout).toMatch(/^ {2}all desks +-{14}2{2}-{12}2{4}-{16}$/m);
+    expect(result.stdout).toContain('  Fri 2026-03-27 23:00 - Sun 2026-03-29 23:00  (48 h)');
+    expect(result.stdout).toContain('Legend:');
+  });
+
+  test('coverage as JSON marks holidays', async () => {
+    const result = await sundesk('desk', 'coverage', '--config', globalExample, '--week', '2026-W17', '--json');
+    expect(result.exitCode).toBe(0);
+    const coverage = JSON.parse(result.stdout) as { weekStart: string; desks: Array<{ id: string; holidayClosures: Array<{ start: string; end: string }> }>; gaps: Array<{ start: string; end: string }> };
+    expect(coverage.weekStart).toBe('2026-04-20T00:00:00.000Z');
+    expect(coverage.desks.find((desk) => desk.id === 'sao-paulo')?.holidayClosures).toEqual([{ start: '2026-04-21T11:00:00.000Z', end: '2026-04-21T20:00:00.000Z' }]);
+    expect(coverage.gaps.at(-1)).toEqual({ start: '2026-04-25T13:00:00.000Z', end: '2026-04-27T00:00:00.000Z' });
+  });
+
+  test('coverage rejects a bad week', async () => {
+    const result = await sundesk('desk', 'coverage', '--week', 'last week');
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/invalid --week 'last week': use an ISO 8601 date such as 2026-03-23/);
+  });
+
+  test('check accepts every example', async () => {
+    for (const file of ['global-follow-the-sun.yaml', 'three-regions.yaml', 'local-sites.yaml', 'centralized.yaml', 'virtual.json']) {
+      const result = await sundesk('desk', 'check', path.join(examples, file), '--week', '2026-03-25');
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toMatch(/ is valid: /);
+      expect(result.stdout).toContain('Desk coverage in UTC');
+    }
+  });
+
+  test('check lists every problem with line and path', async () => {
+    const broken = readFileSync(globalExample, 'utf8')
+      .replace('timeZone: Europe/Stockholm', 'timeZone: Europe/Gothenburg')
+      .replace('{ weekdays: mon-fri, start: "08:00", end: "17:00" }\n    holidays:\n      - { date: 2026-01-01, name: New Year\'s Day }\n      - { date: 2026-04-03', '{ weekdays: mon-fri, start: "08:00", end: "17:60" }\n    holidays:\n      - { date: 2026-01-01, name: New Year\'s Day }\n      - { date: 2026-04-03');
+    const file = path.join(folder, 'broken.yaml');
+    writeFileSync(file, broken);
+
+    const result = await sundesk('desk', 'check', file);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`desk configuration ${file} is invalid (2 problems):`);
+    expect(result.stderr).toMatch(new RegExp(`${file}:\\d+:\\d+: desks\\[2\\]\\.timeZone: unknown time zone 'Europe/Gothenburg'`));
+    expect(result.stderr).toMatch(new RegExp(`${file}:\\d+:\\d+: desks\\[3\\]\\.shifts\\[0\\]\\.end: invalid time '17:60'`));
+
+    const json = await sundesk('desk', 'check', file, '--json');
+    expect(json.exitCode).toBe(1);
+    const report = JSON.parse(json.stdout) as { valid: boolean; issues: Array<{ path: string; line: number }> };
+    expect(report.valid).toBe(false);
+    expect(report.issues.map((issue) => issue.path)).toEqual(['desks[2].timeZone', 'desks[3].shifts[0].end']);
+  });
+
+  test('check rejects a missing file and a non-YAML file', async () => {
+    const missing = await sundesk('desk', 'check', path.join(folder, 'nope.yaml'));
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toMatch(/file not found/);
+
+    const notYaml = path.join(folder, 'notes.yaml');
+    writeFileSync(notYaml, 'desks: [\n  - id: a\n');
+    const invalid = await sundesk('desk', 'check', notYaml);
+    expect(invalid.exitCode).toBe(1);
+    expect(invalid.stderr).toMatch(/notes\.yaml:\d+:\d+: \(file\): invalid YAML: /);
+  });
+});
