@@ -212,7 +212,11 @@ ensure_java_and_maven() {
 copy_test_server_jars() {
   local pom=scripts/test-server/pom.xml
   local stamp=$test_server_lib/.copied-from-pom
-  if [ -f "$stamp" ] && [ ! "$pom" -nt "$stamp" ]; then
+  # The stamp holds the pom's checksum, not a time: every fresh clone has a new
+  # pom file time, but the same content must not copy the jars again.
+  local pom_checksum
+  pom_checksum=$(sha256sum "$pom" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$pom_checksum" ]; then
     return
   fi
 
@@ -228,7 +232,7 @@ copy_test_server_jars() {
 
   rm -rf "$test_server_lib"
   mv "$scratch" "$test_server_lib"
-  touch "$stamp"
+  printf '%s\n' "$pom_checksum" >"$stamp"
 }
 
 # The SDK starts the launcher as `<launcher> <port> [extra arguments]`, kills it

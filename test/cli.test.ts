@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -52,6 +52,7 @@ describe('sundesk CLI against the dev server and PostgreSQL', () => {
     await nativeConnection?.close();
     await connection?.close();
     await database?.destroy();
+    rmSync(dataDirectory, { recursive: true, force: true });
   });
 
   test('open, show, resolve, confirm; events in PostgreSQL', async () => {
@@ -101,6 +102,21 @@ describe('sundesk CLI against the dev server and PostgreSQL', () => {
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toMatch(/already open; nothing changed/);
     expect(second.stdout).toMatch(/VPN drops every hour/);
+  });
+
+  test('closed ticket id is never reused', async () => {
+    await sundesk('ticket', 'open', '--id', 'SD-CLI-4', '--title', 'Password reset');
+    await sundesk('ticket', 'resolve', 'SD-CLI-4');
+    await sundesk('ticket', 'confirm', 'SD-CLI-4');
+    await eventually(async () => (await findTicket(database, 'SD-CLI-4'))?.status === 'closed');
+
+    const reopened = await sundesk('ticket', 'open', '--id', 'SD-CLI-4', '--title', 'Another request');
+    expect(reopened.exitCode).toBe(1);
+    expect(reopened.stderr).toMatch(/ticket 'SD-CLI-4' already existed and is closed or cancelled/);
+
+    const stored = await findTicket(database, 'SD-CLI-4');
+    expect(stored?.status).toBe('closed');
+    expect(stored?.title).toBe('Password reset');
   });
 
   test('impact outside the matrix is rejected before anything starts', async () => {

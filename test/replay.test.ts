@@ -63,6 +63,7 @@ describe('replay of the BPI Challenge 2013 log (time skipping)', () => {
     expect(report.ticketsTheLogCloses).toBe(closedByLog);
     expect(report.ticketsClosed).toBe(closedByLog);
     expect(report.ticketsStillOpen).toBe(0);
+    expect(report.ticketsNotClosedAsLogged).toEqual([]);
   });
 
   test('no event was lost or refused', () => {

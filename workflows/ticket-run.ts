@@ -134,7 +134,13 @@ export class TicketRun {
     if (isRepeatedRequest(this.takenRequestIds, command)) {
       return;
     }
-    checkTicketCommand(this.state, command, this.priorityMatrix);
+
+    try {
+      checkTicketCommand(this.state, command, this.priorityMatrix);
+    } catch (error) {
+      // Non-retryable, so callers see that sending the same payload again cannot succeed.
+      throw ApplicationFailure.nonRetryable((error as Error).message, 'TicketCommandRefusal');
+    }
   }
 
   /** Applies an accepted update and returns the new state. */

@@ -22,6 +22,14 @@ program.addCommand(replayCommand());
 program.addCommand(slaCommand());
 program.addCommand(migrateCommand());
 
+// A reader that stops early (`sundesk desk status | head -2`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') {
+    process.exit(0);
+  }
+  throw error;
+});
+
 program.parseAsync(process.argv).then(
   () => process.exit(0),
   (error: unknown) => {

@@ -40,10 +40,12 @@ export interface TicketClientOptions {
   priorityMatrix?: PriorityMatrix;
 }
 
-/** The result of `open`: whether this call started the ticket or found it already open. */
+/** The result of `open`: whether this call started the ticket, or found a ticket with that id. */
 export interface OpenTicketResult {
   ticketId: string;
   created: boolean;
+  /** For an existing ticket: whether it is still open, or closed or cancelled (its id cannot be used again). */
+  existing?: 'open' | 'closed';
 }
 
 const ticketIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -77,11 +79,14 @@ export class TicketClient {
         taskQueue: ticketTaskQueue,
         args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false }],
         typedSearchAttributes: this.initialSearchAttributes(input),
+        // A ticket id names one ticket for ever: a closed ticket's id is never reused.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
       return { ticketId: ticket.ticketId, created: true };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
-        return { ticketId: ticket.ticketId, created: false };
+        const description = await this.client.workflow.getHandle(ticket.ticketId).describe();
+        return { ticketId: ticket.ticketId, created: false, existing: description.status.name === 'RUNNING' ? 'open' : 'closed' };
       }
       throw error;
     }
@@ -104,13 +109,19 @@ export class TicketClient {
       typedSearchAttributes: this.initialSearchAttributes(input),
       signal: messages.commentSignal,
       signalArgs: [comment],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    }).catch((error: unknown) => {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new TicketChangeRefusedError(`ticket '${ticket.ticketId}' is closed or cancelled: open a new ticket with another id`);
+      }
+      throw error;
     });
   }
 
   private prepare(ticket: OpenTicketInput): OpenTicketInput {
     const priorityMatrix = ticket.priorityMatrix ?? this.options.priorityMatrix ?? defaultPriorityMatrix;
     validateOpenTicketInput(ticket, priorityMatrix);
-    return { ...ticket, priorityMatrix };
+    return { ...ticket, customerTimeZone: canonicalTimeZone(ticket.customerTimeZone), priorityMatrix };
   }
 
   private initialSearchAttributes(ticket: OpenTicketInput) {
@@ -262,6 +273,11 @@ export function validateOpenTicketInput(ticket: OpenTicketInput, priorityMatrix:
   } catch (error) {
     throw new InvalidTicketInputError((error as Error).message);
   }
+}
+
+/** Spells an IANA zone the way the time-zone database does (`europe/warsaw` becomes `Europe/Warsaw`). */
+function canonicalTimeZone(zone: string): string {
+  return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
 }
 
 function isValidTimeZone(zone: string): boolean {

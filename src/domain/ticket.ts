@@ -8,6 +8,8 @@ import type { Impact, Priority, PriorityMatrix, Urgency } from './priority';
 /** Lifecycle states of a ticket, in ITIL Service Operation terms. */
 export type TicketStatus = 'new' | 'assigned' | 'pending' | 'resolved' | 'closed' | 'cancelled';
 
+export const ticketStatuses: readonly TicketStatus[] = ['new', 'assigned', 'pending', 'resolved', 'closed', 'cancelled'];
+
 /** Statuses after which the ticket workflow completes. */
 export const terminalStatuses: readonly TicketStatus[] = ['closed', 'cancelled'];
 

@@ -18,6 +18,8 @@ export interface ReplayReport {
   ticketsClosed: number;
   ticketsCancelled: number;
   ticketsStillOpen: number;
+  /** Tickets that the log closes but the desk did not (at most 20), for investigation. */
+  ticketsNotClosedAsLogged: string[];
   firstContactResolutions: number;
   reopenedTickets: number;
   eventsDelivered: number;
@@ -39,46 +41,52 @@ export interface ReplayReport {
 const terminal = new Set(['closed', 'cancelled']);
 
 /**
- * Waits until the store reflects every replayed ticket: tickets that the log
- * ends are closed or cancelled there, and every other ticket's row has the
- * sequence its workflow reports. Gives up after `timeoutMilliseconds` without
- * progress, so a stuck ticket shows up in the report instead of hanging it.
+ * Waits until the store reflects every replayed ticket: each ticket's row has
+ * the sequence its workflow reports, twice in a row 250 ms apart, and tickets
+ * that the log ends are closed or cancelled (or their workflow has settled
+ * without closing, for example after a refused confirmation). Gives up after
+ * `timeoutMilliseconds` without progress, so a stuck ticket shows up in the
+ * report instead of hanging it.
  *
  * @example
  *   await waitForStore(database, client, log, { timeoutMilliseconds: 60_000 });
  */
 export async function waitForStore(database: StoreDatabase, client: Client, log: ReplayLog, options: { timeoutMilliseconds: number }): Promise<void> {
-  const expectedTerminal = new Set(log.tickets.filter((ticket) => ['confirm', 'cancel'].includes(ticket.events.at(-1)?.action ?? '')).map((ticket) => ticket.ticketId));
   const ticketIds = log.tickets.map((ticket) => ticket.ticketId);
 
   let settled = 0;
   let lastProgressAt = Date.now();
+  let matchedBefore = new Set<string>();
   while (Date.now() - lastProgressAt < options.timeoutMilliseconds) {
     const rows = ticketIds.length === 0 ? [] : await database.selectFrom('tickets').select(['id', 'status', 'last_event_sequence']).where('id', 'in', ticketIds).execute();
     const rowsById = new Map(rows.map((row) => [row.id, row]));
 
-    const waitingFor: string[] = [];
-    const openTickets: string[] = [];
+    const matchedNow = new Set<string>();
+    let waiting = 0;
     for (const ticketId of ticketIds) {
       const row = rowsById.get(ticketId);
-      if (row === undefined || (expectedTerminal.has(ticketId) && !terminal.has(row.status))) {
-        waitingFor.push(ticketId);
-      } else if (!terminal.has(row.status)) {
-        openTickets.push(ticketId);
+      if (row !== undefined && terminal.has(row.status)) {
+        continue;
       }
-    }
+      if (row === undefined) {
+        waiting += 1;
+        continue;
+      }
 
-    for (const ticketId of openTickets) {
       const state = await client.workflow.getHandle(ticketId).query<TicketState>(ticketStateQuery);
-      if (state.lastSequence !== rowsById.get(ticketId)?.last_event_sequence) {
-        waitingFor.push(ticketId);
+      if (state.lastSequence === row.last_event_sequence) {
+        matchedNow.add(ticketId);
+      }
+      if (!matchedNow.has(ticketId) || !matchedBefore.has(ticketId)) {
+        waiting += 1;
       }
     }
+    matchedBefore = matchedNow;
 
-    const nowSettled = ticketIds.length - waitingFor.length;
-    if (waitingFor.length === 0) {
+    if (waiting === 0) {
       return;
     }
+    const nowSettled = ticketIds.length - waiting;
     if (nowSettled > settled) {
       settled = nowSettled;
       lastProgressAt = Date.now();
@@ -100,6 +108,7 @@ function levelsOf(details: Record<string, unknown>): string[] {
 export async function buildReplayReport(database: StoreDatabase, log: ReplayLog, delivery: ReplayDelivery, wallTimeSeconds: number): Promise<ReplayReport> {
   const ticketIds = log.tickets.map((ticket) => ticket.ticketId);
   const rows = ticketIds.length === 0 ? [] : await database.selectFrom('tickets').selectAll().where('id', 'in', ticketIds).execute();
+  const statusById = new Map(rows.map((row) => [row.id, row.status]));
 
   const handOffRows =
     ticketIds.length === 0
@@ -155,6 +164,11 @@ export async function buildReplayReport(database: StoreDatabase, log: ReplayLog,
     ticketsClosed: rows.filter((row) => row.status === 'closed').length,
     ticketsCancelled: rows.filter((row) => row.status === 'cancelled').length,
     ticketsStillOpen: rows.filter((row) => !terminal.has(row.status)).length,
+    ticketsNotClosedAsLogged: log.tickets
+      .filter((ticket) => ['confirm', 'cancel'].includes(ticket.events.at(-1)?.action ?? ''))
+      .map((ticket) => ticket.ticketId)
+      .filter((ticketId) => !terminal.has(statusById.get(ticketId) ?? ''))
+      .slice(0, 20),
     firstContactResolutions: rows.filter((row) => row.first_contact_resolution && row.status === 'closed').length,
     reopenedTickets: rows.filter((row) => row.reopen_count > 0).length,
     eventsDelivered: delivery.deliveredEvents,

@@ -25,6 +25,7 @@ function printReport(report: ReplayReport): void {
     ['tickets closed', String(report.ticketsClosed)],
     ['tickets cancelled', String(report.ticketsCancelled)],
     ['tickets still open', String(report.ticketsStillOpen)],
+    ['closed by the log, open here', report.ticketsNotClosedAsLogged.length === 0 ? 'none' : report.ticketsNotClosedAsLogged.join(', ')],
     ['first-contact resolutions', String(report.firstContactResolutions)],
     ['reopened tickets', String(report.reopenedTickets)],
     ['hand-offs per desk', Object.entries(report.handOffsPerDesk).map(([desk, count]) => `${desk} ${count}`).join(', ') || 'none'],

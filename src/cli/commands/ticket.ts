@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { InvalidTicketInputError, TicketChangeRefusedError, TicketClient, TicketNotFoundError } from '../../client/ticket-client';
 import { loadOrganisationSettings } from '../../config/organisation';
 import { impactLevels, urgencyLevels, type Impact, type Urgency } from '../../domain/priority';
-import { pendingReasons, ticketTypes, type PendingReason, type TicketState, type TicketType } from '../../domain/ticket';
+import { pendingReasons, ticketStatuses, ticketTypes, type PendingReason, type TicketState, type TicketStatus, type TicketType } from '../../domain/ticket';
 import { findTicket, listTicketEvents } from '../../store/ticket-store';
 import { CommandError, connectTemporal, openStore } from '../connections';
 import { printFields, printJson, printTable } from '../print';
@@ -105,15 +105,18 @@ export function ticketCommand(): Command {
           ticketType: options.type,
           actor: options.actor,
         });
-        return { ...opened, state: await tickets.state(ticketId) };
+        return { ...opened, state: opened.existing === 'closed' ? undefined : await tickets.state(ticketId) };
       });
 
+      if (result.existing === 'closed') {
+        throw new CommandError(`ticket '${ticketId}' already existed and is closed or cancelled; a ticket id is never reused: open the ticket without --id or with a new id`);
+      }
       if (options.json) {
         printJson(result);
         return;
       }
       process.stdout.write(result.created ? `opened ${ticketId}\n` : `${ticketId} is already open; nothing changed\n`);
-      printFields(summary(result.state));
+      printFields(summary(result.state!));
     });
 
   ticket
@@ -163,6 +166,9 @@ export function ticketCommand(): Command {
       try {
         let query = database.selectFrom('tickets').selectAll().orderBy('opened_at', 'desc').limit(options.limit);
         if (options.status !== undefined) {
+          if (!ticketStatuses.includes(options.status as TicketStatus)) {
+            throw new CommandError(`invalid --status '${options.status}': use one of ${ticketStatuses.join(', ')}`, 2);
+          }
           query = query.where('status', '=', options.status);
         }
         const rows = await query.execute();

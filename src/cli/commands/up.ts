@@ -16,6 +16,7 @@ import { migrateToLatest } from '../../store/migrate';
 import { saveDesks } from '../../store/ticket-store';
 import { createDeskWorkers } from '../../../workers/desk-workers';
 import { installRuntimeLogger } from '../../../workers/runtime-logger';
+import { CommandError } from '../connections';
 
 /**
  * Builds the `up` command.
@@ -42,29 +43,48 @@ export function upCommand(): Command {
         process.stdout.write(`${line}\n`);
       };
 
+      let publishedAddresses = false;
       const stopEverything = async (): Promise<void> => {
         for (const stop of stopActions.reverse()) {
           await stop().catch((error: unknown) => logger.error({ error }, 'stop failed'));
         }
-        rmSync(runningDeskFile(dataDirectory), { force: true });
+        // Only this desk's own file: a failed second start must not hide a running desk from the CLI.
+        if (publishedAddresses) {
+          rmSync(runningDeskFile(dataDirectory), { force: true });
+        }
+      };
+
+      const startOrExplain = async <Server>(what: string, start: () => Promise<Server>): Promise<Server> => {
+        try {
+          return await start();
+        } catch (error) {
+          logger.error({ error }, `${what} failed to start`);
+          throw new CommandError(
+            `${what} failed to start: ${(error as Error).message}. Another desk may be running: stop it, or start this one with other ports ` +
+              `(npm start -- --port 7244 --ui-port 8244 --database-port 54339) and another data folder (SUNDESK_DATA_DIR=data-2 npm start -- …)`,
+          );
+        }
       };
 
       try {
+        // The ticket store starts first: its data-folder lock tells a second desk on the same folder to stop before it starts anything else.
+        const postgres = process.env.DATABASE_URL === undefined
+          ? await startOrExplain('the embedded PostgreSQL', () => startEmbeddedPostgres({ dataDirectory: path.join(dataDirectory, 'pglite'), port: Number(options.databasePort) }))
+          : { connectionString: process.env.DATABASE_URL, stop: async () => undefined };
+        stopActions.push(() => postgres.stop());
+
         const temporal = process.env.TEMPORAL_ADDRESS === undefined
-          ? await startTemporalDevServer({
-              port: Number(options.port),
-              uiPort: Number(options.uiPort),
-              databaseFile: path.join(dataDirectory, 'temporal.sqlite'),
-              logFile: path.join(dataDirectory, 'logs', 'temporal.log'),
-            })
+          ? await startOrExplain('the Temporal dev server', () =>
+              startTemporalDevServer({
+                port: Number(options.port),
+                uiPort: Number(options.uiPort),
+                databaseFile: path.join(dataDirectory, 'temporal.sqlite'),
+                logFile: path.join(dataDirectory, 'logs', 'temporal.log'),
+              }),
+            )
           : { address: process.env.TEMPORAL_ADDRESS, namespace: settings.namespace, uiUrl: null, stop: async () => undefined };
         stopActions.push(() => temporal.stop());
         say(`Temporal      ${temporal.address} (namespace ${temporal.namespace})`);
-
-        const postgres = process.env.DATABASE_URL === undefined
-          ? await startEmbeddedPostgres({ dataDirectory: path.join(dataDirectory, 'pglite'), port: Number(options.databasePort) })
-          : { connectionString: process.env.DATABASE_URL, stop: async () => undefined };
-        stopActions.push(() => postgres.stop());
 
         const database = createStoreDatabase(postgres.connectionString, { maxConnections: 8 });
         stopActions.push(() => database.destroy());
@@ -87,6 +107,7 @@ export function upCommand(): Command {
 
         const published: RunningDesk = { temporalAddress: temporal.address, namespace: temporal.namespace, databaseUrl: postgres.connectionString, webUiUrl: temporal.uiUrl, processId: process.pid };
         writeFileSync(runningDeskFile(dataDirectory), `${JSON.stringify(published, null, 2)}\n`);
+        publishedAddresses = true;
 
         say(`Desks         ${exampleDeskConfiguration.desks.map((desk) => `${desk.id} (${desk.timeZone})`).join(', ')}`);
         say(`Web UI        ${temporal.uiUrl ?? '(not started: TEMPORAL_ADDRESS is set)'}`);
@@ -101,6 +122,16 @@ export function upCommand(): Command {
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
+
+          // npm does not pass a SIGTERM on to this grandchild process; when the
+          // process that started the desk is gone, stop instead of running orphaned.
+          const parentProcessId = process.ppid;
+          setInterval(() => {
+            if (process.ppid !== parentProcessId) {
+              logger.info({ parentProcessId }, 'the starting process ended');
+              resolve();
+            }
+          }, 1000).unref();
         });
         say('stopping the desk…');
       } finally {
