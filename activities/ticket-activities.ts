@@ -2,7 +2,10 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 
 import { addBusinessDays } from '../src/calendar/business-days';
+import { buildSlaCalendarRegistry } from '../src/calendar/business-calendars';
 import { chooseOwningDesk } from '../src/calendar/desk-schedule';
+import { computeSlaClockSnapshot, type SlaClockRecord, type SlaClockSnapshot } from '../src/calendar/sla-clock';
+import { defaultSlaPolicy, resolveCalendarName, selectSlaTargets, type SlaPolicy } from '../src/domain/sla';
 import { defaultConfirmationPolicy, type ConfirmationPolicy } from '../src/config/organisation';
 import type { DeskConfiguration } from '../src/domain/desks';
 import type { Priority } from '../src/domain/priority';
@@ -16,6 +19,8 @@ export interface TicketActivityDependencies {
   deskConfiguration: () => DeskConfiguration;
   /** Returns the confirmation policy in force now; the default policy when absent. */
   confirmationPolicy?: () => ConfirmationPolicy;
+  /** Returns the SLA policy in force now; the default policy when absent. */
+  slaPolicy?: () => SlaPolicy;
   logger: Logger;
 }
 
@@ -37,6 +42,13 @@ export interface RoutingDecision {
 export function createTicketActivities(dependencies: TicketActivityDependencies) {
   const { database, deskConfiguration, logger } = dependencies;
   const confirmationPolicy = dependencies.confirmationPolicy ?? (() => defaultConfirmationPolicy);
+  const slaPolicy = dependencies.slaPolicy ?? (() => defaultSlaPolicy);
+
+  const evaluate = (records: SlaClockRecord[], evaluatedAt: string): SlaClockSnapshot[] => {
+    const configuration = deskConfiguration();
+    const registry = buildSlaCalendarRegistry({ desks: configuration.desks, specialistGroups: configuration.specialistGroups });
+    return records.map((record) => computeSlaClockSnapshot(registry, record, slaPolicy().escalationLevels, evaluatedAt));
+  };
 
   return {
     /** Chooses the desk that owns a new (or resumed) ticket at the instant. */
@@ -79,6 +91,44 @@ export function createTicketActivities(dependencies: TicketActivityDependencies)
      */
     async sendCustomerReminder(input: { ticketId: string; customer: string; reminderNumber: number }): Promise<void> {
       logger.info({ ticketId: input.ticketId, customer: input.customer, reminderNumber: input.reminderNumber }, 'confirmation reminder sent');
+    },
+
+    /** Starts a ticket's response and resolution clocks from the SLA policy in force, and evaluates them. */
+    async startSlaClocks(input: { ticketId: string; priority: Priority; ticketType: string; deskId: string; startedAt: string }) {
+      const policy = slaPolicy();
+      const rule = selectSlaTargets(policy, { priority: input.priority, ticketType: input.ticketType });
+      const record = (kind: 'response' | 'resolution'): SlaClockRecord => ({
+        kind,
+        calendar: resolveCalendarName(rule[kind].calendar, input.deskId),
+        targetMinutes: rule[kind].targetMinutes,
+        runStartedAt: input.startedAt,
+        carriedElapsedMinutes: 0,
+        pauses: [],
+        stoppedAt: null,
+      });
+
+      const records = { response: record('response'), resolution: record('resolution') };
+      const [response, resolution] = evaluate([records.response, records.resolution], input.startedAt);
+      logger.info({ ticketId: input.ticketId, policy: policy.name, responseDueAt: response!.dueAt, resolutionDueAt: resolution!.dueAt }, 'SLA clocks started');
+      return {
+        records,
+        snapshots: { response: response!, resolution: resolution! },
+        pausingPendingReasons: policy.pausingPendingReasons,
+        reopenBehaviour: policy.reopenBehaviour,
+      };
+    },
+
+    /** Evaluates clock records at an instant: elapsed business time, due instants and escalation instants. */
+    async evaluateSlaClocks(input: { ticketId: string; records: SlaClockRecord[]; evaluatedAt: string }): Promise<SlaClockSnapshot[]> {
+      return evaluate(input.records, input.evaluatedAt);
+    },
+
+    /**
+     * Notifies the people an escalation level names.
+     * NOTE: delivery is a structured log line for now; notification channels (outbox table, webhook) are not built yet.
+     */
+    async sendEscalationNotice(input: { ticketId: string; clock: string; level: string; actions: string[]; assignee: string | null; deskId: string | null }): Promise<void> {
+      logger.warn({ ticketId: input.ticketId, clock: input.clock, level: input.level, actions: input.actions, assignee: input.assignee, deskId: input.deskId }, 'SLA escalation');
     },
 
     /** Writes the ticket's state and new events to the store; idempotent, so retries are safe. */

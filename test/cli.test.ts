@@ -13,6 +13,9 @@ import { createTestStore, eventually, startDeskWorkers } from './support/desk-ha
 import { testTemporalAddress } from './setup/test-environment';
 
 const run = promisify(execFile);
+
+// Test files share one dev server, so each file's workers poll a queue of their own.
+const ticketTaskQueue = 'sundesk-tickets-cli-test';
 const cli = path.resolve(__dirname, '../bin/sundesk');
 
 interface CliResult {
@@ -30,7 +33,7 @@ describe('sundesk CLI against the dev server and PostgreSQL', () => {
   const dataDirectory = mkdtempSync(path.join(tmpdir(), 'sundesk-cli-'));
 
   async function sundesk(...args: string[]): Promise<CliResult> {
-    const environment = { ...process.env, TEMPORAL_ADDRESS: testTemporalAddress(), DATABASE_URL: databaseUrl, SUNDESK_DATA_DIR: dataDirectory, SUNDESK_ACTOR: 'agent-cli' };
+    const environment = { ...process.env, TEMPORAL_ADDRESS: testTemporalAddress(), DATABASE_URL: databaseUrl, SUNDESK_DATA_DIR: dataDirectory, SUNDESK_ACTOR: 'agent-cli', SUNDESK_TASK_QUEUE: ticketTaskQueue };
     try {
       const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env: environment });
       return { exitCode: 0, stdout, stderr };
@@ -44,7 +47,7 @@ describe('sundesk CLI against the dev server and PostgreSQL', () => {
     ({ database, databaseUrl } = await createTestStore());
     nativeConnection = await NativeConnection.connect({ address: testTemporalAddress() });
     connection = await Connection.connect({ address: testTemporalAddress() });
-    desk = await startDeskWorkers(nativeConnection, 'default', database);
+    desk = await startDeskWorkers(nativeConnection, 'default', database, { ticketTaskQueue });
   });
 
   afterAll(async () => {

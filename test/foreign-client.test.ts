@@ -13,6 +13,9 @@ import { testTemporalAddress, testTemporalNamespace } from './setup/test-environ
 
 const run = promisify(execFile);
 
+// Test files share one dev server, so each file's workers poll a queue of their own.
+const ticketTaskQueue = 'sundesk-tickets-foreign-test';
+
 /** Runs the real `temporal` CLI against the test dev server, as an integrator in another language would. */
 async function temporalCli(...args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   try {
@@ -35,8 +38,8 @@ describe('the temporal CLI as a foreign client', () => {
     ({ database } = await createTestStore());
     nativeConnection = await NativeConnection.connect({ address: testTemporalAddress() });
     connection = await Connection.connect({ address: testTemporalAddress() });
-    desk = await startDeskWorkers(nativeConnection, testTemporalNamespace(), database);
-    tickets = new TicketClient(new Client({ connection, namespace: testTemporalNamespace() }));
+    desk = await startDeskWorkers(nativeConnection, testTemporalNamespace(), database, { ticketTaskQueue });
+    tickets = new TicketClient(new Client({ connection, namespace: testTemporalNamespace() }), { taskQueue: ticketTaskQueue });
   });
 
   afterAll(async () => {

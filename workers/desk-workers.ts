@@ -25,6 +25,8 @@ export interface DeskWorkersOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** Returns the customer-confirmation policy in force; the default policy when absent. */
   confirmationPolicy?: () => ConfirmationPolicy;
+  /** Task queue of the ticket workflows; `sundesk-tickets` when absent. */
+  ticketTaskQueue?: string;
   /** Workflows kept in the worker's cache; the SDK default when absent. */
   maxCachedWorkflows?: number;
 }
@@ -68,7 +70,7 @@ export async function createDeskWorkers(options: DeskWorkersOptions): Promise<Wo
   const ticketWorker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
-    taskQueue: ticketTaskQueue,
+    taskQueue: options.ticketTaskQueue ?? ticketTaskQueue,
     workflowBundle,
     activities: createTicketActivities({ database: options.database, deskConfiguration: options.deskConfiguration, confirmationPolicy: options.confirmationPolicy, logger: options.logger }),
     maxCachedWorkflows: options.maxCachedWorkflows,

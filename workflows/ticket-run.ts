@@ -9,6 +9,7 @@ import { ApplicationFailure, log } from '@temporalio/workflow';
 import { computePriority, defaultPriorityMatrix, type Priority, type PriorityMatrix } from '../src/domain/priority';
 import type { OpenTicketInput, TicketEvent, TicketState } from '../src/domain/ticket';
 import type { TicketCommand } from './messages';
+import { applyEventToSlaClocks } from './sla-rules';
 import {
   applyTicketCommand,
   checkTicketCommand,
@@ -60,6 +61,8 @@ export function initialTicketState(ticket: OpenTicketInput, openedAt: string, pr
     closedWithoutConfirmation: false,
     firstContactResolution: false,
     confirmation: null,
+    sla: null,
+    slaBreached: false,
     handOffCount: 0,
     escalationCount: 0,
     transferCount: 0,
@@ -72,6 +75,8 @@ export function initialTicketState(ticket: OpenTicketInput, openedAt: string, pr
 
 /** State and message handling of one run of the ticket workflow. */
 export class TicketRun {
+  /** Set when an event moved an SLA clock record, so the workflow re-evaluates the clocks. */
+  slaChanged = false;
   unrecordedEvents: TicketEvent[];
   takenRequestIds: string[];
   followTheSunPriorities: Priority[];
@@ -120,6 +125,12 @@ export class TicketRun {
       const event: TicketEvent = { ticketId: this.state.ticketId, sequence: this.state.lastSequence, deskId, ...eventDraft };
       this.unrecordedEvents.push(event);
       this.state.recentEvents.push(event);
+
+      const sla = this.state.sla;
+      // SLA clocks run on the workflow's clock, not on an event's reported instant (a replay reports the log's past).
+      if (sla !== null && applyEventToSlaClocks(sla, event.type, this.state.pendingReason, this.now(), sla.snapshots.resolution.elapsedBusinessMinutes)) {
+        this.slaChanged = true;
+      }
     }
     this.state.recentEvents = this.state.recentEvents.slice(-recentEventLimit);
   }

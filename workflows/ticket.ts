@@ -21,9 +21,10 @@ import {
 } from '@temporalio/workflow';
 
 import type { DeskActivities, TicketActivities } from '../activities';
-import { assignmentGroupKey, ownerDeskKey, ticketPriorityKey, ticketStatusKey, ticketTypeKey } from '../src/domain/search-attributes';
+import { assignmentGroupKey, ownerDeskKey, resolutionDueKey, slaBreachedKey, ticketPriorityKey, ticketStatusKey, ticketTypeKey } from '../src/domain/search-attributes';
 import { terminalStatuses, type OpenTicketInput, type TicketState } from '../src/domain/ticket';
 import { ticketCommandNames, ticketSignals, ticketStateQuery, ticketUpdates, type TicketCommand } from './messages';
+import { pendingEscalations, type DueEscalation } from './sla-rules';
 import { TicketRun, type CarriedOverState } from './ticket-run';
 
 export type { CarriedOverState } from './ticket-run';
@@ -55,6 +56,13 @@ const ticketActivities = proxyLocalActivities<TicketActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
+// SLA evaluation depends on the desk configuration in force; a bad configuration must not
+// wedge the ticket, so these give up after a few attempts and the workflow keeps its last clocks.
+const slaActivities = proxyLocalActivities<TicketActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 3 },
+});
+
 function deskActivities(taskQueue: string) {
   return proxyActivities<DeskActivities>({
     taskQueue,
@@ -65,8 +73,9 @@ function deskActivities(taskQueue: string) {
 
 /** Something the ticket must do at an instant unless a message changes its plans first. */
 interface Deadline {
-  kind: 'hand-off' | 'reminder' | 'auto-close';
+  kind: 'hand-off' | 'reminder' | 'auto-close' | 'escalation';
   at: string;
+  escalation?: DueEscalation;
 }
 
 /** Runs one ticket from first contact to closure or cancellation. */
@@ -116,7 +125,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
     const ticket = run.state;
     const ownerDesk = ticket.ownership?.deskId ?? 'none';
-    const fingerprint = [ticket.status, ticket.priority, ownerDesk, ticket.assignmentGroup, ticket.ticketType].join('|');
+    const resolutionDue = ticket.sla?.snapshots.resolution.state === 'running' ? ticket.sla.snapshots.resolution.dueAt : null;
+    const fingerprint = [ticket.status, ticket.priority, ownerDesk, ticket.assignmentGroup, ticket.ticketType, ticket.slaBreached, resolutionDue].join('|');
     if (fingerprint === indexedAttributes) {
       return;
     }
@@ -128,6 +138,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       { key: ownerDeskKey, value: ownerDesk },
       { key: assignmentGroupKey, value: ticket.assignmentGroup },
       { key: ticketTypeKey, value: ticket.ticketType },
+      { key: slaBreachedKey, value: ticket.slaBreached },
+      ...(resolutionDue === null ? [] : [{ key: resolutionDueKey, value: new Date(resolutionDue) }]),
     ]);
   };
 
@@ -170,6 +182,42 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     log.info('ticket handed off', { ticketId: ticket.ticketId, fromDeskId: note.fromDeskId, toDeskId: note.toDeskId });
   };
 
+  /** Starts the clocks from the SLA policy; a failure leaves the ticket without clocks and logs why. */
+  const startSlaClocks = async (startedAt: string): Promise<void> => {
+    const ticket = run.state;
+    try {
+      const started = await slaActivities.startSlaClocks({ ticketId: ticket.ticketId, priority: ticket.priority, ticketType: ticket.ticketType, deskId: ticket.ownership?.deskId ?? 'none', startedAt });
+      ticket.sla = { ...started, firedLevels: ticket.sla?.firedLevels ?? [] };
+    } catch (error) {
+      log.warn('SLA clocks not started', { ticketId: ticket.ticketId, error: String(error) });
+    }
+  };
+
+  /** Re-evaluates the clocks after an event moved them (pause, stop, reopen) or the priority changed. */
+  const evaluateSlaClocks = async (priorityChanged: boolean): Promise<void> => {
+    const ticket = run.state;
+    const sla = ticket.sla!;
+    try {
+      const [response, resolution] = await slaActivities.evaluateSlaClocks({ ticketId: ticket.ticketId, records: [sla.records.response, sla.records.resolution], evaluatedAt: nowIso() });
+      sla.snapshots = { response: response!, resolution: resolution! };
+
+      if (priorityChanged) {
+        // A new run of each clock on the new priority's target, carrying the business time already elapsed.
+        const previous = sla;
+        await startSlaClocks(nowIso());
+        for (const kind of ['response', 'resolution'] as const) {
+          ticket.sla!.records[kind].carriedElapsedMinutes = previous.snapshots[kind].elapsedBusinessMinutes;
+          ticket.sla!.records[kind].stoppedAt = previous.records[kind].stoppedAt;
+          ticket.sla!.records[kind].pauses = previous.records[kind].pauses.filter((pause) => pause.end === null).map((pause) => ({ start: nowIso(), end: null }));
+        }
+        const [newResponse, newResolution] = await slaActivities.evaluateSlaClocks({ ticketId: ticket.ticketId, records: [ticket.sla!.records.response, ticket.sla!.records.resolution], evaluatedAt: nowIso() });
+        ticket.sla!.snapshots = { response: newResponse!, resolution: newResolution! };
+      }
+    } catch (error) {
+      log.warn('SLA clocks not evaluated', { ticketId: ticket.ticketId, error: String(error) });
+    }
+  };
+
   const nextDeadline = (): Deadline | undefined => {
     const ticket = run.state;
     const deadlines: Deadline[] = [];
@@ -186,6 +234,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       }
     }
 
+    const escalation = ticket.sla === null ? undefined : pendingEscalations(ticket.sla)[0];
+    if (escalation !== undefined) {
+      deadlines.push({ kind: 'escalation', at: escalation.at, escalation });
+    }
+
     return deadlines.reduce<Deadline | undefined>((earliest, deadline) => (earliest === undefined || Date.parse(deadline.at) < Date.parse(earliest.at) ? deadline : earliest), undefined);
   };
 
@@ -193,6 +246,18 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const ticket = run.state;
     if (deadline.kind === 'hand-off') {
       await handOff(at);
+      return;
+    }
+
+    if (deadline.kind === 'escalation') {
+      const escalation = deadline.escalation!;
+      ticket.sla!.firedLevels.push(`${escalation.clock}:${escalation.level}`);
+      if (escalation.actions.includes('mark_breached')) {
+        ticket.slaBreached = true;
+      }
+      await ticketActivities.sendEscalationNotice({ ticketId: ticket.ticketId, clock: escalation.clock, level: escalation.level, actions: escalation.actions, assignee: ticket.assignee, deskId: ticket.ownership?.deskId ?? null });
+      run.record([{ type: 'sla_escalated', actor: 'sundesk', occurredAt: at, reason: `${escalation.clock} clock reached ${escalation.percentOfTarget} % of its target`, details: { ...escalation } }]);
+      log.info('SLA escalation', { ticketId: ticket.ticketId, clock: escalation.clock, level: escalation.level });
       return;
     }
 
@@ -220,10 +285,19 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     ticket.followsTheSun = decision.followsTheSun;
     run.followTheSunPriorities = decision.followTheSunPriorities ?? [];
     run.record([{ type: 'routed', actor: 'sundesk', occurredAt: ticket.openedAt, reason: null, details: { ...decision.ownership, followsTheSun: decision.followsTheSun } }]);
+
+    if (patched('sla-clocks')) {
+      await startSlaClocks(nowIso());
+    }
     routed = true;
   }
 
   const historyEventLimit = input.historyEventLimit ?? defaultHistoryEventLimit;
+  let slaEvaluatedThrough = run.state.lastSequence;
+  if (input.carriedOver !== undefined && run.state.sla !== null) {
+    // The previous run may have ended before evaluating its last events.
+    run.slaChanged = true;
+  }
   while (!isTerminal()) {
     await recordChanges();
 
@@ -233,6 +307,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       await recordChanges();
       log.info('ticket continues as new', { ticketId: run.state.ticketId, historyLength: workflowInfo().historyLength });
       await continueAsNew<typeof ticketWorkflow>({ ...input, carriedOver: run.carryOver() });
+    }
+
+    const priorityChanged = run.state.sla !== null && run.state.recentEvents.some((event) => event.type === 'priority_changed' && event.sequence > slaEvaluatedThrough);
+    if (run.state.sla !== null && (run.slaChanged || priorityChanged)) {
+      run.slaChanged = false;
+      slaEvaluatedThrough = run.state.lastSequence;
+      await evaluateSlaClocks(priorityChanged);
+      continue;
     }
 
     if (run.state.status === 'resolved' && run.state.confirmation === null && patched('customer-confirmation-clock')) {

@@ -38,6 +38,8 @@ export interface TicketClientOptions {
   searchAttributes?: boolean;
   /** The organisation's impact x urgency matrix; new tickets carry it. The default 3x3 matrix when absent. */
   priorityMatrix?: PriorityMatrix;
+  /** Task queue of the ticket workflows; `sundesk-tickets` when absent. */
+  taskQueue?: string;
 }
 
 /** The result of `open`: whether this call started the ticket, or found a ticket with that id. */
@@ -76,7 +78,7 @@ export class TicketClient {
     try {
       await this.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
         workflowId: ticket.ticketId,
-        taskQueue: ticketTaskQueue,
+        taskQueue: this.options.taskQueue ?? ticketTaskQueue,
         args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false }],
         typedSearchAttributes: this.initialSearchAttributes(input),
         // A ticket id names one ticket for ever: a closed ticket's id is never reused.
@@ -104,7 +106,7 @@ export class TicketClient {
 
     await this.client.workflow.signalWithStart<typeof ticketWorkflow, [messages.CommentRequest]>('ticketWorkflow', {
       workflowId: ticket.ticketId,
-      taskQueue: ticketTaskQueue,
+      taskQueue: this.options.taskQueue ?? ticketTaskQueue,
       args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false }],
       typedSearchAttributes: this.initialSearchAttributes(input),
       signal: messages.commentSignal,

@@ -7,6 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { ticketTaskQueue } from '../domain/desks';
+
 /** Addresses that `sundesk up` writes for the other commands. */
 export interface RunningDesk {
   temporalAddress: string;
@@ -14,6 +16,8 @@ export interface RunningDesk {
   databaseUrl: string;
   webUiUrl: string | null;
   processId: number;
+  /** Absolute path of the desk configuration file that the desk re-reads when it changes; absent when it runs the built-in example. */
+  deskConfigurationPath?: string;
 }
 
 export interface Settings {
@@ -22,6 +26,8 @@ export interface Settings {
   namespace: string;
   /** Undefined when neither DATABASE_URL nor a running desk names a database. */
   databaseUrl: string | undefined;
+  /** Task queue of the ticket workflows (SUNDESK_TASK_QUEUE), so that several desks can share one namespace. */
+  ticketTaskQueue: string;
 }
 
 /** Default loopback ports of the embedded servers that `sundesk up` starts. */
@@ -35,6 +41,21 @@ export const defaultPorts = { temporal: 7233, webUi: 8233, embeddedPostgres: 543
  */
 export function dataDirectory(): string {
   return path.resolve(process.env.SUNDESK_DATA_DIR ?? 'data');
+}
+
+/** Environment variable that names the desk configuration file of `sundesk up` and of workers/main.ts. */
+export const deskConfigurationVariable = 'SUNDESK_DESK_CONFIG';
+
+/**
+ * Returns the desk configuration file that SUNDESK_DESK_CONFIG names, or
+ * undefined when it is unset or empty. The path is returned as given.
+ *
+ * @example
+ *   deskConfigurationFileFromEnvironment(); // 'config/desks.yaml'
+ */
+export function deskConfigurationFileFromEnvironment(): string | undefined {
+  const file = process.env[deskConfigurationVariable]?.trim();
+  return file === undefined || file === '' ? undefined : file;
 }
 
 /** Path of the file in which a running `sundesk up` publishes its addresses. */
@@ -72,5 +93,6 @@ export function resolveSettings(): Settings {
     temporalAddress: process.env.TEMPORAL_ADDRESS ?? running?.temporalAddress ?? `127.0.0.1:${defaultPorts.temporal}`,
     namespace: process.env.TEMPORAL_NAMESPACE ?? running?.namespace ?? 'default',
     databaseUrl: process.env.DATABASE_URL ?? running?.databaseUrl,
+    ticketTaskQueue: process.env.SUNDESK_TASK_QUEUE ?? ticketTaskQueue,
   };
 }

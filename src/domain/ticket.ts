@@ -3,6 +3,7 @@
  * clients. Everything here is plain data, so workflow code may import it.
  */
 
+import type { TicketSlaClocks } from '../../workflows/sla-rules';
 import type { Impact, Priority, PriorityMatrix, Urgency } from './priority';
 
 /** Lifecycle states of a ticket, in ITIL Service Operation terms. */
@@ -39,6 +40,7 @@ export type TicketEventType =
   | 'customer_replied'
   | 'priority_changed'
   | 'reminder_sent'
+  | 'sla_escalated'
   | 'refused';
 
 /**
@@ -133,6 +135,10 @@ export interface TicketState {
   firstContactResolution: boolean;
   /** Set while a resolved ticket waits for the customer's answer. */
   confirmation: ConfirmationClock | null;
+  /** Response and resolution clocks with their latest evaluation; null for tickets opened before SLA clocks existed. */
+  sla: TicketSlaClocks | null;
+  /** Whether an SLA target was missed (an escalation level that marks the breach fired). */
+  slaBreached: boolean;
   handOffCount: number;
   /** Functional escalations to 2nd/3rd-level groups (support line raised by a transfer). */
   escalationCount: number;

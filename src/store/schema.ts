@@ -44,6 +44,11 @@ export interface TicketsTable {
   transfer_count: number;
   reopen_count: number;
   refused_message_count: number;
+  sla_breached: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Due instant of the response target while its clock runs; null once answered or paused. */
+  response_due_at: Timestamp | null;
+  /** Due instant of the resolution target while its clock runs; null while paused or once resolved. */
+  resolution_due_at: Timestamp | null;
   /** Sequence of the newest event this row reflects; a projection never moves it backwards. */
   last_event_sequence: number;
   updated_at: Timestamp;

@@ -38,6 +38,11 @@ export async function insertTicketEvents(database: StoreDatabase, events: readon
   return Number(result.numInsertedOrUpdatedRows ?? 0);
 }
 
+function runningDueAt(state: TicketState, kind: 'response' | 'resolution'): string | null {
+  const snapshot = state.sla?.snapshots[kind];
+  return snapshot?.state === 'running' ? snapshot.dueAt : null;
+}
+
 /**
  * Writes the ticket's current state and its new events in one transaction.
  * The ticket row moves only forwards: a projection older than the stored row
@@ -71,6 +76,9 @@ export async function projectTicket(database: StoreDatabase, state: TicketState,
     transfer_count: state.transferCount,
     reopen_count: state.reopenCount,
     refused_message_count: state.refusedMessageCount,
+    sla_breached: state.slaBreached ?? false,
+    response_due_at: runningDueAt(state, 'response'),
+    resolution_due_at: runningDueAt(state, 'resolution'),
     last_event_sequence: state.lastSequence,
     updated_at: new Date(),
   };

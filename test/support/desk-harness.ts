@@ -59,7 +59,7 @@ export async function startDeskWorkers(
   connection: NativeConnection,
   namespace: string,
   database: StoreDatabase,
-  options: { deskConfiguration?: DeskConfiguration; deskIds?: string[]; confirmationPolicy?: ConfirmationPolicy } = {},
+  options: { deskConfiguration?: DeskConfiguration; deskIds?: string[]; confirmationPolicy?: ConfirmationPolicy; ticketTaskQueue?: string } = {},
 ): Promise<{ workers: Worker[]; stop: () => Promise<void> }> {
   const configuration = options.deskConfiguration ?? exampleDeskConfiguration;
   const confirmationPolicy = options.confirmationPolicy;
@@ -70,6 +70,7 @@ export async function startDeskWorkers(
     deskConfiguration: () => configuration,
     confirmationPolicy: confirmationPolicy === undefined ? undefined : () => confirmationPolicy,
     deskIds: options.deskIds,
+    ticketTaskQueue: options.ticketTaskQueue,
     logger: silentLogger,
   });
   const running = Promise.all(workers.map((worker) => worker.run()));

@@ -4,9 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 
 import { Command, InvalidArgumentError } from 'commander';
+import { DateTime } from 'luxon';
 
 import { InvalidTicketInputError, TicketChangeRefusedError, TicketClient, TicketNotFoundError } from '../../client/ticket-client';
 import { loadOrganisationSettings } from '../../config/organisation';
+import { resolveSettings } from '../../config/settings';
 import { impactLevels, urgencyLevels, type Impact, type Urgency } from '../../domain/priority';
 import { pendingReasons, ticketStatuses, ticketTypes, type PendingReason, type TicketState, type TicketStatus, type TicketType } from '../../domain/ticket';
 import { findTicket, listTicketEvents } from '../../store/ticket-store';
@@ -34,7 +36,7 @@ function choice<T extends string>(allowed: readonly T[], what: string) {
 async function withTickets<Result>(action: (tickets: TicketClient) => Promise<Result>): Promise<Result> {
   const { client, connection } = await connectTemporal();
   try {
-    return await action(new TicketClient(client, { priorityMatrix: loadOrganisationSettings().priorityMatrix }));
+    return await action(new TicketClient(client, { priorityMatrix: loadOrganisationSettings().priorityMatrix, taskQueue: resolveSettings().ticketTaskQueue }));
   } catch (error) {
     if (error instanceof TicketNotFoundError || error instanceof TicketChangeRefusedError || error instanceof InvalidTicketInputError) {
       throw new CommandError(error.message);
@@ -145,6 +147,7 @@ export function ticketCommand(): Command {
           ['field', 'workflow', 'store'],
           summary(state).map(([label, value]) => [label, value, storedValue[label] ?? '']),
         );
+        printSlaClocks(state);
         process.stdout.write('\nevents (store):\n');
         printTable(
           ['#', 'occurred at', 'event', 'actor', 'desk', 'reason'],
@@ -276,6 +279,33 @@ export function ticketCommand(): Command {
     });
 
   return ticket;
+}
+
+/** Prints each SLA clock: target, elapsed business time, remaining, and the due instant in UTC, the calendar's zone and the viewer's zone. */
+function printSlaClocks(state: TicketState): void {
+  if (state.sla === null) {
+    return;
+  }
+
+  const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const minutes = (value: number): string => `${Math.floor(Math.abs(value) / 60)}h${String(Math.round(Math.abs(value) % 60)).padStart(2, '0')}m`;
+  const local = (instant: string | null, zone: string): string => (instant === null ? '-' : DateTime.fromISO(instant).setZone(zone).toFormat("ccc yyyy-MM-dd HH:mm ZZZZ"));
+
+  process.stdout.write(`\nSLA clocks${state.slaBreached ? ' (breached)' : ''}:\n`);
+  printTable(
+    ['clock', 'state', 'calendar', 'target', 'elapsed', 'remaining', 'due (UTC)', 'due (calendar)', `due (${viewerZone})`],
+    [state.sla.snapshots.response, state.sla.snapshots.resolution].map((clock) => [
+      clock.kind,
+      clock.state,
+      clock.calendar,
+      minutes(clock.targetMinutes),
+      minutes(clock.elapsedBusinessMinutes),
+      `${clock.remainingMinutes < 0 ? '-' : ''}${minutes(clock.remainingMinutes)}`,
+      clock.dueAt ?? '-',
+      local(clock.dueAt, clock.calendarTimeZone),
+      local(clock.dueAt, viewerZone),
+    ]),
+  );
 }
 
 /** Parses a whole number greater than zero for an option. */

@@ -1,0 +1,102 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
+import { TicketClient } from '../src/client/ticket-client';
+import type { TicketEvent } from '../src/domain/ticket';
+import type { StoreDatabase } from '../src/store/database';
+import { listTicketEvents } from '../src/store/ticket-store';
+import { createTestStore, eventually, startDeskWorkers } from './support/desk-harness';
+import { recordHistory } from './support/histories';
+import { createTimeSkippingEnvironment } from './setup/test-environment';
+
+const minuteMilliseconds = 60 * 1000;
+
+function escalations(events: readonly TicketEvent[]): Array<{ clock: unknown; level: unknown; at: string }> {
+  return events.filter((event) => event.type === 'sla_escalated').map((event) => ({ clock: event.details.clock, level: event.details.level, at: event.occurredAt }));
+}
+
+/** Compares instants to the second: the workflow's clock is exact, the expected values are computed from recorded instants. */
+function atSecond(milliseconds: number): string {
+  return new Date(milliseconds).toISOString().slice(0, 19);
+}
+
+describe('SLA escalation (time skipping)', () => {
+  let environment: TestWorkflowEnvironment;
+  let database: StoreDatabase;
+  let desk: Awaited<ReturnType<typeof startDeskWorkers>>;
+  let tickets: TicketClient;
+
+  beforeAll(async () => {
+    environment = await createTimeSkippingEnvironment();
+    ({ database } = await createTestStore());
+    desk = await startDeskWorkers(environment.nativeConnection, environment.namespace ?? 'default', database);
+    tickets = new TicketClient(environment.client, { searchAttributes: false });
+  });
+
+  afterAll(async () => {
+    await desk?.stop();
+    await database?.destroy();
+    await environment?.teardown();
+  });
+
+  test('P1 levels fire once, at their instants, never after resolution', async () => {
+    await tickets.open({ ticketId: 'SD-SLA-1', title: 'Payment gateway down', description: '', customer: 'shop', customerTimeZone: 'Europe/Berlin', impact: 'high', urgency: 'high', actor: 'shop' });
+    await eventually(async () => (await tickets.state('SD-SLA-1')).sla !== null);
+
+    const started = await tickets.state('SD-SLA-1');
+    const openedAt = Date.parse(started.sla!.records.response.runStartedAt);
+    // Default policy, P1 on 24x7: response 15 minutes, resolution 4 hours; levels at 75, 100 and 150 %.
+    expect(started.sla!.records.response.targetMinutes).toBe(15);
+    expect(started.sla!.records.resolution.targetMinutes).toBe(240);
+    expect(started.sla!.snapshots.resolution.dueAt?.slice(0, 19)).toBe(atSecond(openedAt + 240 * minuteMilliseconds));
+    expect(started.slaBreached).toBe(false);
+
+    await environment.sleep(20 * minuteMilliseconds);
+    await eventually(async () => (await tickets.state('SD-SLA-1')).slaBreached);
+    expect(escalations((await tickets.state('SD-SLA-1')).recentEvents).map((entry) => [entry.clock, entry.level, entry.at.slice(0, 19)])).toEqual([
+      ['response', 'warning', atSecond(openedAt + 11.25 * minuteMilliseconds)],
+      ['response', 'breach', atSecond(openedAt + 15 * minuteMilliseconds)],
+    ]);
+
+    // The first response stops the response clock before its 150 % level (22.5 minutes).
+    await tickets.assign('SD-SLA-1', { actor: 'agent-1' });
+    await environment.sleep(2 * 60 * minuteMilliseconds);
+    await tickets.resolve('SD-SLA-1', { actor: 'agent-1', notes: 'failed over to the standby gateway' });
+    await environment.sleep(6 * 60 * minuteMilliseconds);
+
+    const resolved = await tickets.state('SD-SLA-1');
+    expect(resolved.status).toBe('resolved');
+    expect(resolved.sla!.snapshots.resolution.state).toBe('stopped');
+    expect(escalations(resolved.recentEvents).map((entry) => `${String(entry.clock)}:${String(entry.level)}`)).toEqual(['response:warning', 'response:breach']);
+
+    await tickets.confirm('SD-SLA-1', { actor: 'shop' });
+    await environment.client.workflow.getHandle('SD-SLA-1').result();
+    const stored = await listTicketEvents(database, 'SD-SLA-1');
+    expect(stored.filter((event) => event.type === 'sla_escalated')).toHaveLength(2);
+    await recordHistory(environment.client.workflow.getHandle('SD-SLA-1'), 'ticket-sla-escalation');
+  });
+
+  test('pending on the customer pauses the resolution clock', async () => {
+    await tickets.open({ ticketId: 'SD-SLA-2', title: 'Laptop screen flickers', description: '', customer: 'ana', customerTimeZone: 'Europe/Berlin', impact: 'high', urgency: 'high', actor: 'ana' });
+    await eventually(async () => (await tickets.state('SD-SLA-2')).sla !== null);
+    await tickets.assign('SD-SLA-2', { actor: 'agent-2' });
+    const openedAt = Date.parse((await tickets.state('SD-SLA-2')).sla!.records.resolution.runStartedAt);
+
+    await environment.sleep(60 * minuteMilliseconds);
+    await tickets.setPending('SD-SLA-2', { actor: 'agent-2', reason: 'customer', note: 'asked for a photo of the screen' });
+    await eventually(async () => (await tickets.state('SD-SLA-2')).sla!.snapshots.resolution.state === 'paused');
+    const pausedAt = Date.parse((await tickets.state('SD-SLA-2')).sla!.records.resolution.pauses[0]!.start);
+
+    await environment.sleep(5 * 60 * minuteMilliseconds);
+    expect(escalations((await tickets.state('SD-SLA-2')).recentEvents).filter((entry) => entry.clock === 'resolution')).toEqual([]);
+
+    await tickets.customerReply('SD-SLA-2', { actor: 'ana', text: 'photo attached' });
+    await eventually(async () => (await tickets.state('SD-SLA-2')).sla!.snapshots.resolution.state === 'running');
+    const clock = (await tickets.state('SD-SLA-2')).sla!;
+    const resumedAt = Date.parse(clock.records.resolution.pauses[0]!.end!);
+
+    // 240 minutes of target minus what ran before the pause.
+    const elapsedBeforePauseMilliseconds = pausedAt - openedAt;
+    expect(clock.snapshots.resolution.dueAt?.slice(0, 19)).toBe(atSecond(resumedAt + 240 * minuteMilliseconds - elapsedBeforePauseMilliseconds));
+    expect(clock.snapshots.resolution.remainingMinutes).toBeGreaterThan(170);
+  });
+});
