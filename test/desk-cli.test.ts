@@ -1,13 +1,16 @@
 /**
  * `sundesk desk status|coverage|check` through the built command
- * (`npm run build` first). These commands need no running desk.
+ * (`npm run build` first). These commands need no running desk, and these
+ * tests run them without one and without a ticket store.
  */
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+
+import { findFreePort } from '../src/services/child-process';
 
 const run = promisify(execFile);
 const cli = path.resolve(__dirname, '../bin/sundesk');
@@ -20,9 +23,18 @@ interface CliResult {
   stderr: string;
 }
 
-async function sundesk(...args: string[]): Promise<CliResult> {
+/** A data folder that never exists, so that no running desk of this machine is seen. */
+const noDeskDataDirectory = path.join(tmpdir(), `sundesk-desk-cli-${process.pid}-no-desk`);
+
+/** Runs the CLI without a running desk or ticket store, plus `variables`. */
+async function sundeskWith(variables: Record<string, string>, ...args: string[]): Promise<CliResult> {
+  // Variables of a developer's own desk or store must not leak into the tests.
+  const environment: NodeJS.ProcessEnv = { ...process.env, SUNDESK_DATA_DIR: noDeskDataDirectory };
+  delete environment.DATABASE_URL;
+  delete environment.SUNDESK_DESK_CONFIG;
+
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args]);
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env: { ...environment, ...variables } });
     return { exitCode: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -30,13 +42,19 @@ async function sundesk(...args: string[]): Promise<CliResult> {
   }
 }
 
+async function sundesk(...args: string[]): Promise<CliResult> {
+  return sundeskWith({}, ...args);
+}
+
 interface StatusJson {
   at: string;
   configuration: string;
   structure: string;
   desksOnDuty: string[];
+  configurationOrigin: string;
   desks: Array<{ deskId: string; onDuty: boolean; holiday: string | null; shiftEndsAt: string | null; handsOffTo: string | null; handOff: { at: string; toDeskId: string; toDeskOnDutyFrom: string } | null }>;
   specialistGroups: Array<{ groupId: string; onDuty: boolean }>;
+  openTickets: { available: boolean; reason?: string };
 }
 
 describe('sundesk desk commands without a running desk', () => {
@@ -88,7 +106,63 @@ describe('sundesk desk commands without a running desk', () => {
     expect(result.exitCode).toBe(0);
     const status = JSON.parse(result.stdout) as StatusJson;
     expect(status.configuration).toBe('built-in example');
+    expect(status.configurationOrigin).toBe('built-in example');
     expect(status.desks.find((desk) => desk.deskId === 'emea')?.handsOffTo).toBe('amer');
+  });
+
+  test('status without a ticket store says so', async () => {
+    const json = await sundesk('desk', 'status', '--config', globalExample, '--at', '2026-04-21T15:30:00Z', '--json');
+    expect(json.exitCode).toBe(0);
+    expect((JSON.parse(json.stdout) as StatusJson).openTickets).toEqual({ available: false, reason: "no ticket store found: set DATABASE_URL or start the desk ('npm start') to count them" });
+
+    const table = await sundesk('desk', 'status', '--config', globalExample, '--at', '2026-04-21T15:30:00Z');
+    expect(table.exitCode).toBe(0);
+    expect(table.stdout).toMatch(/^open tickets: not counted, no ticket store found: set DATABASE_URL or start the desk \('npm start'\) to count them$/m);
+    expect(table.stdout).toMatch(/^desk +local time +on duty +shift ends \(UTC\) +hands off to +next shift \(UTC\)$/m);
+  });
+
+  test('status goes on when the ticket store is down', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const closedPort = await findFreePort();
+    const result = await sundeskWith({ DATABASE_URL: `postgres://postgres:secret@127.0.0.1:${closedPort}/sundesk` }, 'desk', 'status', '--config', globalExample, '--at', '2026-04-21T15:30:00Z');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`open tickets: not counted, reading the ticket store postgres://postgres:***@127.0.0.1:${closedPort}/sundesk failed: `);
+    expect(result.stdout).not.toContain('secret');
+    expect(result.stdout).toMatch(/^on duty: gothenburg, greensboro$/m);
+  });
+
+  test('status and coverage use SUNDESK_DESK_CONFIG', async () => {
+    const status = await sundeskWith({ SUNDESK_DESK_CONFIG: globalExample }, 'desk', 'status', '--at', '2026-04-21T15:30:00Z', '--json');
+    expect(status.exitCode).toBe(0);
+    const json = JSON.parse(status.stdout) as StatusJson;
+    expect(json.configuration).toBe(globalExample);
+    expect(json.configurationOrigin).toBe('SUNDESK_DESK_CONFIG');
+    expect(json.desksOnDuty).toEqual(['gothenburg', 'greensboro']);
+
+    const coverage = await sundeskWith({ SUNDESK_DESK_CONFIG: globalExample }, 'desk', 'coverage', '--week', '2026-W17', '--ascii');
+    expect(coverage.stdout).toContain(`configuration: ${globalExample} (from SUNDESK_DESK_CONFIG) (follow-the-sun ring`);
+
+    const option = await sundeskWith({ SUNDESK_DESK_CONFIG: globalExample }, 'desk', 'status', '--config', path.join(examples, 'centralized.yaml'), '--json');
+    expect((JSON.parse(option.stdout) as StatusJson).configurationOrigin).toBe('--config');
+  });
+
+  test('status explains an invalid file of the running desk', async () => {
+    const dataDirectory = path.join(folder, 'running-desk');
+    mkdirSync(dataDirectory, { recursive: true });
+    const broken = path.join(folder, 'running-desk.yaml');
+    writeFileSync(broken, readFileSync(globalExample, 'utf8').replace('timeZone: Europe/Stockholm', 'timeZone: Europe/Gothenburg'));
+    writeFileSync(path.join(dataDirectory, 'sundesk-up.json'), JSON.stringify({ temporalAddress: '127.0.0.1:7233', namespace: 'default', databaseUrl: 'postgres://127.0.0.1:9/none', webUiUrl: null, processId: 1, deskConfigurationPath: broken }));
+
+    const result = await sundeskWith({ SUNDESK_DATA_DIR: dataDirectory }, 'desk', 'status');
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`${broken}:\\d+:\\d+: desks\\[2\\]\\.timeZone: unknown time zone 'Europe/Gothenburg'`));
+    expect(result.stderr).toContain('the running desk uses this file');
+    expect(result.stderr).toContain('keeps its last valid configuration until the file is fixed');
+
+    // SUNDESK_DESK_CONFIG comes before the running desk's file.
+    const fromVariable = await sundeskWith({ SUNDESK_DATA_DIR: dataDirectory, SUNDESK_DESK_CONFIG: globalExample }, 'desk', 'status', '--json');
+    expect(fromVariable.exitCode).toBe(0);
+    expect((JSON.parse(fromVariable.stdout) as StatusJson).configurationOrigin).toBe('SUNDESK_DESK_CONFIG');
   });
 
   test('status rejects a bad instant and a bad file', async () => {

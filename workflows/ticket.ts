@@ -38,6 +38,8 @@ export interface TicketWorkflowInput {
   searchAttributes?: boolean;
   /** History length at which the run continues as new; 2,000 events when absent. */
   historyEventLimit?: number;
+  /** Whether to run SLA clocks and escalations; on when absent. */
+  slaClocks?: boolean;
 }
 
 /**
@@ -286,7 +288,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     run.followTheSunPriorities = decision.followTheSunPriorities ?? [];
     run.record([{ type: 'routed', actor: 'sundesk', occurredAt: ticket.openedAt, reason: null, details: { ...decision.ownership, followsTheSun: decision.followsTheSun } }]);
 
-    if (patched('sla-clocks')) {
+    if (input.slaClocks !== false && patched('sla-clocks')) {
       await startSlaClocks(nowIso());
     }
     routed = true;

@@ -40,6 +40,8 @@ export interface TicketClientOptions {
   priorityMatrix?: PriorityMatrix;
   /** Task queue of the ticket workflows; `sundesk-tickets` when absent. */
   taskQueue?: string;
+  /** Whether new tickets run SLA clocks; on when absent. */
+  slaClocks?: boolean;
 }
 
 /** The result of `open`: whether this call started the ticket, or found a ticket with that id. */
@@ -79,7 +81,7 @@ export class TicketClient {
       await this.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
         workflowId: ticket.ticketId,
         taskQueue: this.options.taskQueue ?? ticketTaskQueue,
-        args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false }],
+        args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false, slaClocks: this.options.slaClocks }],
         typedSearchAttributes: this.initialSearchAttributes(input),
         // A ticket id names one ticket for ever: a closed ticket's id is never reused.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -107,7 +109,7 @@ export class TicketClient {
     await this.client.workflow.signalWithStart<typeof ticketWorkflow, [messages.CommentRequest]>('ticketWorkflow', {
       workflowId: ticket.ticketId,
       taskQueue: this.options.taskQueue ?? ticketTaskQueue,
-      args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false }],
+      args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false, slaClocks: this.options.slaClocks }],
       typedSearchAttributes: this.initialSearchAttributes(input),
       signal: messages.commentSignal,
       signalArgs: [comment],

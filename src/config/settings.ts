@@ -16,7 +16,7 @@ export interface RunningDesk {
   databaseUrl: string;
   webUiUrl: string | null;
   processId: number;
-  /** Absolute path of the desk configuration file that the desk re-reads when it changes; absent when it runs the built-in example. */
+  /** Absolute path of the desk configuration file, which the desk re-reads when it changes. Absent when the desk runs the built-in example. */
   deskConfigurationPath?: string;
 }
 

@@ -96,7 +96,10 @@ export async function driveReplay(options: ReplayDriverOptions): Promise<ReplayD
   const { environment, log } = options;
   const client: Client = environment.client;
   // Replay logs use four impact levels (BPI Challenge 2013: Low, Medium, High, Major).
-  const tickets = new TicketClient(client, { searchAttributes: options.searchAttributes ?? false, priorityMatrix: fourLevelPriorityMatrix });
+  // NOTE: replayed tickets run without SLA clocks. Evaluating business calendars at every
+  // event made the replay of 200 incidents several times slower; SLA attainment of a
+  // replayed log is not reported yet.
+  const tickets = new TicketClient(client, { searchAttributes: options.searchAttributes ?? false, priorityMatrix: fourLevelPriorityMatrix, slaClocks: false });
 
   const schedule: ScheduledEvent[] = [];
   const ticketsById = new Map(log.tickets.map((ticket) => [ticket.ticketId, ticket]));

@@ -1,14 +1,19 @@
 /** `sundesk desk …`: who is on duty, where tickets go next, a week's coverage, and configuration checks. */
 
 import { Command } from 'commander';
+import { Kysely, PostgresDialect } from 'kysely';
 import { DateTime } from 'luxon';
+import { Pool } from 'pg';
 
 import { renderCoverageChart } from '../../calendar/coverage-chart';
 import { computeWeekCoverage, weekCoverageToJson } from '../../calendar/desk-coverage';
 import { deskStructureOf } from '../../calendar/desk-routing';
 import { computeDutyReport, type DeskDutyStatus, type DutyReport } from '../../calendar/desk-status';
 import { DeskConfigurationError, formatConfigurationPath, loadDeskConfiguration } from '../../config/desk-configuration';
+import { deskConfigurationFileFromEnvironment, deskConfigurationVariable, readRunningDesk, resolveSettings, runningDeskFile } from '../../config/settings';
 import { exampleDeskConfiguration, type DeskConfiguration } from '../../domain/desks';
+import type { TicketStatus } from '../../domain/ticket';
+import type { StoreSchema } from '../../store/schema';
 import { CommandError } from '../connections';
 import { printJson, printTable } from '../print';
 
@@ -36,26 +41,119 @@ export function parseWeekDay(text: string, option: string): DateTime {
   return day;
 }
 
+/** Origin of the configuration that a command uses. */
+type ConfigurationOrigin = '--config' | typeof deskConfigurationVariable | 'running desk' | 'built-in example';
+
 /** A configuration and where it came from, for the headings of the output. */
 interface LoadedConfiguration {
   configuration: DeskConfiguration;
   /** The file, or `built-in example`. */
   source: string;
+  origin: ConfigurationOrigin;
 }
 
-/** Loads `--config`, or returns the built-in example; a bad file becomes a CommandError listing its problems. */
-function loadConfigurationOption(file: string | undefined): LoadedConfiguration {
-  if (file === undefined) {
-    return { configuration: exampleDeskConfiguration, source: 'built-in example' };
+/**
+ * Loads the configuration of `desk status` and `desk coverage`: the `--config`
+ * file, else the file that SUNDESK_DESK_CONFIG names, else the file that a
+ * running `sundesk up` publishes, else the built-in example. A bad file
+ * becomes a CommandError listing its problems.
+ */
+function loadConfigurationOption(option: string | undefined): LoadedConfiguration {
+  const fromEnvironment = deskConfigurationFileFromEnvironment();
+  const fromRunningDesk = option === undefined && fromEnvironment === undefined ? readRunningDesk()?.deskConfigurationPath : undefined;
+
+  let file: string;
+  let origin: ConfigurationOrigin;
+  if (option !== undefined) {
+    [file, origin] = [option, '--config'];
+  } else if (fromEnvironment !== undefined) {
+    [file, origin] = [fromEnvironment, deskConfigurationVariable];
+  } else if (fromRunningDesk !== undefined) {
+    [file, origin] = [fromRunningDesk, 'running desk'];
+  } else {
+    return { configuration: exampleDeskConfiguration, source: 'built-in example', origin: 'built-in example' };
   }
 
   try {
-    return { configuration: loadDeskConfiguration(file), source: file };
+    return { configuration: loadDeskConfiguration(file), source: file, origin };
   } catch (error) {
-    if (error instanceof DeskConfigurationError) {
-      throw new CommandError(error.message, 1);
+    if (!(error instanceof DeskConfigurationError)) {
+      throw error;
     }
-    throw error;
+    if (origin === 'running desk') {
+      // The running desk ignores an invalid change and keeps its last valid configuration, which this command cannot see.
+      throw new CommandError(
+        `${error.message}\nthe running desk uses this file (published in ${runningDeskFile()}) and keeps its last valid configuration until the file is fixed: ` +
+          'fix the file, or pass --config <file> to show another one',
+        1,
+      );
+    }
+    throw new CommandError(error.message, 1);
+  }
+}
+
+/** Names the configuration and its origin for the heading, for example `/srv/desks.yaml (the running desk's file)`. */
+function describeSource(loaded: LoadedConfiguration): string {
+  switch (loaded.origin) {
+    case 'running desk':
+      return `${loaded.source} (the running desk's file)`;
+    case deskConfigurationVariable:
+      return `${loaded.source} (from ${deskConfigurationVariable})`;
+    default:
+      return loaded.source;
+  }
+}
+
+/** Ticket statuses that count as open work of the owning desk. */
+const openTicketStatuses: readonly TicketStatus[] = ['new', 'assigned', 'pending'];
+
+/** Time to wait for the ticket store before `desk status` goes on without ticket counts. */
+const ticketStoreConnectTimeoutMilliseconds = 3_000;
+
+/** Open tickets per owning desk in the ticket store, or the reason why they were not counted. */
+type OpenTicketCounts =
+  | {
+      available: true;
+      /** When the store was read (ISO, UTC). The counts are of that moment, whatever instant `--at` names. */
+      countedAt: string;
+      total: number;
+      /** The configuration's desks in order (0 when a desk owns none), then other owners. `deskId` is null for tickets not routed yet. */
+      perDesk: Array<{ deskId: string | null; openTickets: number }>;
+    }
+  | { available: false; reason: string };
+
+/**
+ * Counts the open tickets (new, assigned or pending) per owning desk in the
+ * ticket store of DATABASE_URL or of the running desk. Never throws: a
+ * missing or unreachable store comes back as a reason.
+ */
+async function countOpenTickets(configuration: DeskConfiguration): Promise<OpenTicketCounts> {
+  const databaseUrl = resolveSettings().databaseUrl;
+  if (databaseUrl === undefined) {
+    return { available: false, reason: "no ticket store found: set DATABASE_URL or start the desk ('npm start') to count them" };
+  }
+
+  let database: Kysely<StoreSchema> | undefined;
+  try {
+    const pool = new Pool({ connectionString: databaseUrl, max: 1, connectionTimeoutMillis: ticketStoreConnectTimeoutMilliseconds });
+    database = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
+    const rows = await database
+      .selectFrom('tickets')
+      .select((expression) => ['owner_desk_id', expression.fn.countAll<string>().as('open_tickets')])
+      .where('status', 'in', openTicketStatuses)
+      .groupBy('owner_desk_id')
+      .execute();
+    const countOf = new Map(rows.map((row) => [row.owner_desk_id, Number(row.open_tickets)]));
+
+    const configuredDeskIds = configuration.desks.map((desk) => desk.id);
+    const otherOwners = [...countOf.keys()].filter((deskId) => deskId === null || !configuredDeskIds.includes(deskId)).sort((left, right) => (left ?? '').localeCompare(right ?? ''));
+    const perDesk = [...configuredDeskIds, ...otherOwners].map((deskId) => ({ deskId, openTickets: countOf.get(deskId) ?? 0 }));
+    return { available: true, countedAt: new Date().toISOString(), total: perDesk.reduce((sum, entry) => sum + entry.openTickets, 0), perDesk };
+  } catch (error) {
+    const store = databaseUrl.replace(/:[^:@/]*@/, ':***@');
+    return { available: false, reason: `reading the ticket store ${store} failed: ${(error as Error).message}` };
+  } finally {
+    await database?.destroy().catch(() => undefined);
   }
 }
 
@@ -98,13 +196,20 @@ function describeHandOff(status: DeskDutyStatus): string {
   return handOff.toDeskId;
 }
 
-function printDutyReport(report: DutyReport, loaded: LoadedConfiguration): void {
+function printDutyReport(report: DutyReport, loaded: LoadedConfiguration, openTickets: OpenTicketCounts): void {
   process.stdout.write(`at ${report.at}\n`);
-  process.stdout.write(`configuration: ${loaded.source} (${describeStructure(loaded.configuration)})\n`);
-  process.stdout.write(`on duty: ${report.desksOnDuty.length === 0 ? 'no desk' : report.desksOnDuty.join(', ')}\n\n`);
+  process.stdout.write(`configuration: ${describeSource(loaded)} (${describeStructure(loaded.configuration)})\n`);
+  process.stdout.write(`on duty: ${report.desksOnDuty.length === 0 ? 'no desk' : report.desksOnDuty.join(', ')}\n`);
+  if (openTickets.available) {
+    process.stdout.write(`open tickets: ${openTickets.total} at ${openTickets.countedAt} (new, assigned or pending)\n\n`);
+  } else {
+    process.stdout.write(`open tickets: not counted, ${openTickets.reason}\n\n`);
+  }
 
+  const openTicketsOf = new Map(openTickets.available ? openTickets.perDesk.map((entry) => [entry.deskId, entry.openTickets]) : []);
+  const ticketColumn = openTickets.available ? ['open tickets'] : [];
   printTable(
-    ['desk', 'local time', 'on duty', 'shift ends (UTC)', 'hands off to', 'next shift (UTC)'],
+    ['desk', 'local time', 'on duty', 'shift ends (UTC)', 'hands off to', 'next shift (UTC)', ...ticketColumn],
     report.desks.map((status) => [
       status.deskId,
       status.localTime,
@@ -112,8 +217,16 @@ function printDutyReport(report: DutyReport, loaded: LoadedConfiguration): void 
       status.shiftEndsAt ?? '-',
       describeHandOff(status),
       status.nextShiftStartsAt ?? '-',
+      ...(openTickets.available ? [String(openTicketsOf.get(status.deskId) ?? 0)] : []),
     ]),
   );
+
+  // Open tickets of desks that the file does not list are shown here, because they keep that owner until their next routing decision.
+  const otherOwners = openTickets.available ? openTickets.perDesk.filter((entry) => entry.deskId === null || !report.desks.some((status) => status.deskId === entry.deskId)) : [];
+  if (otherOwners.length > 0) {
+    const owners = otherOwners.map((entry) => `${entry.deskId ?? 'not routed yet'} ${entry.openTickets}`).join(', ');
+    process.stdout.write(`open tickets of desks not in this configuration: ${owners}\n`);
+  }
 
   if (report.specialistGroups.length > 0) {
     process.stdout.write('\n');
@@ -133,27 +246,28 @@ function printDutyReport(report: DutyReport, loaded: LoadedConfiguration): void 
 
 function statusCommand(): Command {
   return new Command('status')
-    .description('show which desks are on duty at an instant and where their tickets go at shift end')
-    .option('--config <file>', 'desk configuration file, YAML or JSON (default: the built-in example)')
-    .option('--at <instant>', 'ISO 8601 instant with offset to evaluate (default: now)')
+    .description('show which desks are on duty at an instant, where their tickets go at shift end, and the open tickets per desk')
+    .option('--config <file>', `desk configuration file, YAML or JSON (default: ${deskConfigurationVariable}, else the running desk's file, else the built-in example)`)
+    .option('--at <instant>', 'ISO 8601 instant with offset to evaluate (default: now); open tickets are always counted now')
     .option('--json', 'print JSON')
-    .action((options: { config?: string; at?: string; json?: boolean }) => {
+    .action(async (options: { config?: string; at?: string; json?: boolean }) => {
       const instant = options.at === undefined ? DateTime.utc() : parseInstant(options.at, '--at');
       const loaded = loadConfigurationOption(options.config);
       const report = computeDutyReport(loaded.configuration, instant);
+      const openTickets = await countOpenTickets(loaded.configuration);
 
       if (options.json) {
-        printJson({ configuration: loaded.source, ...report });
+        printJson({ configuration: loaded.source, configurationOrigin: loaded.origin, ...report, openTickets });
         return;
       }
-      printDutyReport(report, loaded);
+      printDutyReport(report, loaded, openTickets);
     });
 }
 
 function coverageCommand(): Command {
   return new Command('coverage')
     .description('chart one week of desk coverage in UTC, with gaps and overlaps marked')
-    .option('--config <file>', 'desk configuration file, YAML or JSON (default: the built-in example)')
+    .option('--config <file>', `desk configuration file, YAML or JSON (default: ${deskConfigurationVariable}, else the running desk's file, else the built-in example)`)
     .option('--week <date>', 'ISO 8601 date inside the UTC week to chart, Monday to Sunday (default: this week)')
     .option('--ascii', 'draw the chart with ASCII characters only')
     .option('--json', 'print JSON: shifts, holiday closures, gaps and overlaps')
@@ -163,10 +277,10 @@ function coverageCommand(): Command {
       const coverage = computeWeekCoverage(loaded.configuration, day);
 
       if (options.json) {
-        printJson({ configuration: loaded.source, ...weekCoverageToJson(coverage) });
+        printJson({ configuration: loaded.source, configurationOrigin: loaded.origin, ...weekCoverageToJson(coverage) });
         return;
       }
-      process.stdout.write(`configuration: ${loaded.source} (${describeStructure(loaded.configuration)})\n`);
+      process.stdout.write(`configuration: ${describeSource(loaded)} (${describeStructure(loaded.configuration)})\n`);
       process.stdout.write(renderCoverageChart(coverage, { ascii: options.ascii }));
     });
 }

@@ -5,18 +5,64 @@ import path from 'node:path';
 
 import { NativeConnection } from '@temporalio/worker';
 import { Command } from 'commander';
+import type { Logger } from 'pino';
 
-import { defaultPorts, resolveSettings, runningDeskFile, type RunningDesk } from '../../config/settings';
-import { exampleDeskConfiguration } from '../../domain/desks';
+import { deskStructureOf } from '../../calendar/desk-routing';
+import { DeskConfigurationError, DeskConfigurationSource, formatIssue } from '../../config/desk-configuration';
+import { defaultPorts, deskConfigurationFileFromEnvironment, deskConfigurationVariable, resolveSettings, runningDeskFile, type RunningDesk } from '../../config/settings';
+import { exampleDeskConfiguration, type DeskConfiguration } from '../../domain/desks';
 import { createLogger } from '../../logging';
 import { startEmbeddedPostgres } from '../../services/embedded-postgres';
 import { startTemporalDevServer } from '../../services/temporal-dev-server';
 import { createStoreDatabase } from '../../store/database';
 import { migrateToLatest } from '../../store/migrate';
-import { saveDesks } from '../../store/ticket-store';
-import { createDeskWorkers } from '../../../workers/desk-workers';
+import { ConfiguredDeskWorkers } from '../../../workers/configured-desk-workers';
 import { installRuntimeLogger } from '../../../workers/runtime-logger';
 import { CommandError } from '../connections';
+
+/** The desk configuration that `up` runs. */
+interface DeskConfigurationInForce {
+  /** Returns the configuration in force now. */
+  current: () => DeskConfiguration;
+  /** Absolute path of the file, which is re-read when it changes. Absent for the built-in example. */
+  file?: string;
+}
+
+/**
+ * Opens the desk configuration file (`--config`, else SUNDESK_DESK_CONFIG), or
+ * the built-in example when neither names one.
+ *
+ * @throws CommandError listing every problem of an invalid or missing file.
+ */
+function openDeskConfiguration(option: string | undefined, logger: Logger): DeskConfigurationInForce {
+  const file = option ?? deskConfigurationFileFromEnvironment();
+  if (file === undefined) {
+    return { current: () => exampleDeskConfiguration };
+  }
+
+  const absoluteFile = path.resolve(file);
+  try {
+    const source = new DeskConfigurationSource(absoluteFile, logger);
+    return { current: () => source.current(), file: absoluteFile };
+  } catch (error) {
+    if (!(error instanceof DeskConfigurationError)) {
+      throw error;
+    }
+    logger.error({ file: absoluteFile, issues: error.issues.map((issue) => formatIssue(absoluteFile, issue)) }, 'desk configuration is invalid; nothing started');
+    const origin = option === undefined ? `the file that ${deskConfigurationVariable} names` : 'the file that --config names';
+    throw new CommandError(`${error.message}\nnothing was started: fix ${origin} and start again ('sundesk desk check ${absoluteFile}' checks it without starting anything)`, 1);
+  }
+}
+
+/** Describes the configuration in force for the start-up summary. */
+function describeConfiguration(configuration: DeskConfigurationInForce): string {
+  const structure = deskStructureOf(configuration.current()).type;
+  if (configuration.file === undefined) {
+    return `built-in example (${structure}; pass --config <file> or set ${deskConfigurationVariable} to use your own desks)`;
+  }
+
+  return `${configuration.file} (${structure}; re-read when it changes)`;
+}
 
 /**
  * Builds the `up` command.
@@ -30,7 +76,8 @@ export function upCommand(): Command {
     .option('--port <port>', 'Temporal frontend port on 127.0.0.1', String(defaultPorts.temporal))
     .option('--ui-port <port>', 'Temporal Web UI port on 127.0.0.1', String(defaultPorts.webUi))
     .option('--database-port <port>', 'port of the embedded PostgreSQL on 127.0.0.1 (unless DATABASE_URL is set)', String(defaultPorts.embeddedPostgres))
-    .action(async (options: { port: string; uiPort: string; databasePort: string }) => {
+    .option('--config <file>', `desk configuration file, YAML or JSON, re-read when it changes (default: ${deskConfigurationVariable}, else the built-in example)`)
+    .action(async (options: { port: string; uiPort: string; databasePort: string; config?: string }) => {
       const settings = resolveSettings();
       const dataDirectory = settings.dataDirectory;
       mkdirSync(dataDirectory, { recursive: true });
@@ -42,6 +89,9 @@ export function upCommand(): Command {
       const say = (line: string): void => {
         process.stdout.write(`${line}\n`);
       };
+
+      // Before anything starts: an invalid file stops the command with its problems listed.
+      const deskConfiguration = openDeskConfiguration(options.config, logger);
 
       let publishedAddresses = false;
       const stopEverything = async (): Promise<void> => {
@@ -89,27 +139,27 @@ export function upCommand(): Command {
         const database = createStoreDatabase(postgres.connectionString, { maxConnections: 8 });
         stopActions.push(() => database.destroy());
         const applied = await migrateToLatest(database);
-        await saveDesks(database, exampleDeskConfiguration);
         say(`Ticket store  ${postgres.connectionString.replace(/:[^:@/]*@/, ':***@')}${applied.length > 0 ? ` (applied ${applied.join(', ')})` : ''}`);
 
+        // The workers save the desks to the store now and again after every change of the file.
         const connection = await NativeConnection.connect({ address: temporal.address });
-        const workers = await createDeskWorkers({ connection, namespace: temporal.namespace, database, deskConfiguration: () => exampleDeskConfiguration, logger });
-        const running = Promise.all(workers.map((worker) => worker.run()));
-        stopActions.push(async () => {
-          for (const worker of workers) {
-            if (worker.getState() === 'RUNNING') {
-              worker.shutdown();
-            }
-          }
-          await running;
-          await connection.close();
-        });
+        stopActions.push(() => connection.close());
+        const workers = await ConfiguredDeskWorkers.start({ connection, namespace: temporal.namespace, database, deskConfiguration: deskConfiguration.current, ticketTaskQueue: settings.ticketTaskQueue, logger });
+        stopActions.push(() => workers.stop());
 
-        const published: RunningDesk = { temporalAddress: temporal.address, namespace: temporal.namespace, databaseUrl: postgres.connectionString, webUiUrl: temporal.uiUrl, processId: process.pid };
+        const published: RunningDesk = {
+          temporalAddress: temporal.address,
+          namespace: temporal.namespace,
+          databaseUrl: postgres.connectionString,
+          webUiUrl: temporal.uiUrl,
+          processId: process.pid,
+          ...(deskConfiguration.file === undefined ? {} : { deskConfigurationPath: deskConfiguration.file }),
+        };
         writeFileSync(runningDeskFile(dataDirectory), `${JSON.stringify(published, null, 2)}\n`);
         publishedAddresses = true;
 
-        say(`Desks         ${exampleDeskConfiguration.desks.map((desk) => `${desk.id} (${desk.timeZone})`).join(', ')}`);
+        say(`Configuration ${describeConfiguration(deskConfiguration)}`);
+        say(`Desks         ${deskConfiguration.current().desks.map((desk) => `${desk.id} (${desk.timeZone})`).join(', ')}`);
         say(`Web UI        ${temporal.uiUrl ?? '(not started: TEMPORAL_ADDRESS is set)'}`);
         say(`Logs          ${logFile}`);
         say('');
@@ -117,9 +167,9 @@ export function upCommand(): Command {
         say("  npx sundesk ticket open --title 'VPN is down' --impact high --urgency high --time-zone Europe/Warsaw");
         say('  npx sundesk desk status');
         say('Press Ctrl-C to stop the desk; tickets are kept in the data folder for the next start.');
-        logger.info({ temporalAddress: temporal.address, dataDirectory }, 'desk started');
+        logger.info({ temporalAddress: temporal.address, dataDirectory, deskConfigurationPath: deskConfiguration.file ?? 'built-in example' }, 'desk started');
 
-        await new Promise<void>((resolve) => {
+        const stopRequested = new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
 
@@ -133,6 +183,10 @@ export function upCommand(): Command {
             }
           }, 1000).unref();
         });
+        const workerFailed = workers.failure.catch((error: unknown) => {
+          throw new CommandError(`a desk worker failed: ${(error as Error).message}; the desk stops (details in ${logFile})`);
+        });
+        await Promise.race([stopRequested, workerFailed]);
         say('stopping the desk…');
       } finally {
         await stopEverything();
