@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 
 import { addBusinessDays } from '../src/calendar/business-days';
 import { buildSlaCalendarRegistry } from '../src/calendar/business-calendars';
-import { chooseOwningDesk } from '../src/calendar/desk-schedule';
+import { chooseOwningDesk, currentShift } from '../src/calendar/desk-schedule';
+import { routeTicketToDesk } from '../src/calendar/desk-routing';
 import { computeSlaClockSnapshot, type SlaClockRecord, type SlaClockSnapshot } from '../src/calendar/sla-clock';
 import { defaultSlaPolicy, resolveCalendarName, selectSlaTargets, type SlaPolicy } from '../src/domain/sla';
 import { defaultConfirmationPolicy, type ConfirmationPolicy } from '../src/config/organisation';
@@ -21,6 +22,8 @@ export interface TicketActivityDependencies {
   confirmationPolicy?: () => ConfirmationPolicy;
   /** Returns the SLA policy in force now; the default policy when absent. */
   slaPolicy?: () => SlaPolicy;
+  /** Seconds a desk's workers may take to pick up a hand-off before the desk counts as unreachable; 60 when absent. */
+  deskUnreachableAfterSeconds?: number;
   logger: Logger;
 }
 
@@ -31,6 +34,24 @@ export interface RoutingDecision {
   followsTheSun: boolean;
   /** Priorities that follow the sun, so the workflow can re-decide after a priority change. */
   followTheSunPriorities: Priority[];
+  /** Seconds the receiving desk's workers may take to pick up a hand-off before the desk counts as unreachable. */
+  deskUnreachableAfterSeconds: number;
+}
+
+/** The customer's location, which `local` desk structures route by. */
+export interface CustomerLocation {
+  customerTimeZone?: string;
+  customerSite?: string;
+}
+
+/** Reads SUNDESK_DESK_UNREACHABLE_SECONDS (default 60), the time a desk's workers may take to pick up a hand-off. */
+function unreachableSecondsFromEnvironment(): number {
+  const text = process.env.SUNDESK_DESK_UNREACHABLE_SECONDS;
+  const seconds = text === undefined ? 60 : Number(text);
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new Error(`invalid SUNDESK_DESK_UNREACHABLE_SECONDS '${text}': use a whole number of seconds greater than 0`);
+  }
+  return seconds;
 }
 
 /**
@@ -43,6 +64,7 @@ export function createTicketActivities(dependencies: TicketActivityDependencies)
   const { database, deskConfiguration, logger } = dependencies;
   const confirmationPolicy = dependencies.confirmationPolicy ?? (() => defaultConfirmationPolicy);
   const slaPolicy = dependencies.slaPolicy ?? (() => defaultSlaPolicy);
+  const deskUnreachableAfterSeconds = dependencies.deskUnreachableAfterSeconds ?? unreachableSecondsFromEnvironment();
 
   const evaluate = (records: SlaClockRecord[], evaluatedAt: string): SlaClockSnapshot[] => {
     const configuration = deskConfiguration();
@@ -52,21 +74,38 @@ export function createTicketActivities(dependencies: TicketActivityDependencies)
 
   return {
     /** Chooses the desk that owns a new (or resumed) ticket at the instant. */
-    async routeTicket(input: { ticketId: string; priority: Priority; at: string }): Promise<RoutingDecision> {
+    async routeTicket(input: { ticketId: string; priority: Priority; at: string } & CustomerLocation): Promise<RoutingDecision> {
       const configuration = deskConfiguration();
-      const ownership = chooseOwningDesk(configuration, DateTime.fromISO(input.at, { zone: 'utc' }));
+      const ownership = chooseOwningDesk(configuration, DateTime.fromISO(input.at, { zone: 'utc' }), undefined, { customerTimeZone: input.customerTimeZone, customerSite: input.customerSite });
 
       logger.info({ ticketId: input.ticketId, deskId: ownership.deskId, shiftEndsAt: ownership.shiftEndsAt }, 'ticket routed');
-      return { ownership, followsTheSun: configuration.followTheSunPriorities.includes(input.priority), followTheSunPriorities: configuration.followTheSunPriorities };
+      return { ownership, followsTheSun: configuration.followTheSunPriorities.includes(input.priority), followTheSunPriorities: configuration.followTheSunPriorities, deskUnreachableAfterSeconds };
     },
 
     /** Chooses the desk that receives a ticket when its owning desk's shift ends at `at`. */
-    async planHandOff(input: { ticketId: string; priority: Priority; fromDeskId: string; at: string }): Promise<RoutingDecision> {
+    async planHandOff(input: { ticketId: string; priority: Priority; fromDeskId: string; at: string; excludedDeskIds?: string[] } & CustomerLocation): Promise<RoutingDecision> {
       const configuration = deskConfiguration();
-      const ownership = chooseOwningDesk(configuration, DateTime.fromISO(input.at, { zone: 'utc' }), input.fromDeskId);
+      const ownership = routeTicketToDesk(configuration, {
+        instant: DateTime.fromISO(input.at, { zone: 'utc' }),
+        previousDeskId: input.fromDeskId,
+        excludedDeskIds: input.excludedDeskIds,
+        customerTimeZone: input.customerTimeZone,
+        customerSite: input.customerSite,
+      }).ownership;
 
       logger.info({ ticketId: input.ticketId, fromDeskId: input.fromDeskId, toDeskId: ownership.deskId }, 'hand-off planned');
-      return { ownership, followsTheSun: configuration.followTheSunPriorities.includes(input.priority), followTheSunPriorities: configuration.followTheSunPriorities };
+      return { ownership, followsTheSun: configuration.followTheSunPriorities.includes(input.priority), followTheSunPriorities: configuration.followTheSunPriorities, deskUnreachableAfterSeconds };
+    },
+
+    /** Returns the desk's ownership for its shift at the instant, or null when the desk is off duty or no longer configured. */
+    async deskShiftAt(input: { ticketId: string; deskId: string; at: string }): Promise<DeskOwnership | null> {
+      const desk = deskConfiguration().desks.find((candidate) => candidate.id === input.deskId);
+      const shift = desk === undefined ? undefined : currentShift(desk, DateTime.fromISO(input.at, { zone: 'utc' }));
+      if (desk === undefined || shift === undefined) {
+        return null;
+      }
+
+      return { deskId: desk.id, taskQueue: desk.taskQueue, onDutyFrom: shift.start!.toUTC().toISO()!, shiftEndsAt: shift.end!.toUTC().toISO()! };
     },
 
     /** Computes the reminder instants and the auto-close instant of a resolved ticket, on the owning desk's business days. */

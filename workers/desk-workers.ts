@@ -27,6 +27,8 @@ export interface DeskWorkersOptions {
   confirmationPolicy?: () => ConfirmationPolicy;
   /** Task queue of the ticket workflows; `sundesk-tickets` when absent. */
   ticketTaskQueue?: string;
+  /** Seconds a desk's workers may take to pick up a hand-off before the desk counts as unreachable; 60 when absent. */
+  deskUnreachableAfterSeconds?: number;
   /** Workflows kept in the worker's cache; the SDK default when absent. */
   maxCachedWorkflows?: number;
 }
@@ -72,7 +74,7 @@ export async function createDeskWorkers(options: DeskWorkersOptions): Promise<Wo
     namespace: options.namespace,
     taskQueue: options.ticketTaskQueue ?? ticketTaskQueue,
     workflowBundle,
-    activities: createTicketActivities({ database: options.database, deskConfiguration: options.deskConfiguration, confirmationPolicy: options.confirmationPolicy, logger: options.logger }),
+    activities: createTicketActivities({ database: options.database, deskConfiguration: options.deskConfiguration, confirmationPolicy: options.confirmationPolicy, deskUnreachableAfterSeconds: options.deskUnreachableAfterSeconds, logger: options.logger }),
     maxCachedWorkflows: options.maxCachedWorkflows,
   });
 

@@ -51,6 +51,7 @@ export function initialTicketState(ticket: OpenTicketInput, openedAt: string, pr
     pendingReason: null,
     ownership: null,
     followsTheSun: false,
+    reroutedFrom: null,
     assignmentGroup: ticket.assignmentGroup ?? 'service-desk',
     supportLevel: ticket.supportLevel ?? 'L1',
     assignee: null,

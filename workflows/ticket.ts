@@ -7,6 +7,8 @@
  */
 
 import {
+  ActivityFailure,
+  TimeoutFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -65,17 +67,30 @@ const slaActivities = proxyLocalActivities<TicketActivities>({
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
 });
 
-function deskActivities(taskQueue: string) {
+/**
+ * Activities on one desk's task queue. A desk whose workers do not pick the task
+ * up within `unreachableAfterSeconds` counts as unreachable: the schedule-to-start
+ * timeout is not retried, so the workflow learns it and re-routes the ticket.
+ */
+function deskActivities(taskQueue: string, unreachableAfterSeconds: number) {
   return proxyActivities<DeskActivities>({
     taskQueue,
+    scheduleToStartTimeout: unreachableAfterSeconds * 1000,
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
 }
 
+/** How often a re-routed ticket checks whether the desk that owns it by schedule picks up work again. */
+const handBackCheckIntervalMilliseconds = 15 * 60 * 1000;
+
+function isDeskUnreachable(error: unknown): boolean {
+  return error instanceof ActivityFailure && error.cause instanceof TimeoutFailure && error.cause.timeoutType === 'SCHEDULE_TO_START';
+}
+
 /** Something the ticket must do at an instant unless a message changes its plans first. */
 interface Deadline {
-  kind: 'hand-off' | 'reminder' | 'auto-close' | 'escalation';
+  kind: 'hand-off' | 'hand-back' | 'reminder' | 'auto-close' | 'escalation';
   at: string;
   escalation?: DueEscalation;
 }
@@ -156,32 +171,96 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   const needsDeskWork = (): boolean => run.state.status === 'new' || run.state.status === 'assigned';
 
+  let unreachableAfterSeconds = 60;
+  let handBackCheckAt: string | null = null;
+
+  const handOffNote = (toDeskId: string) => {
+    const ticket = run.state;
+    return {
+      ticketId: ticket.ticketId,
+      fromDeskId: ticket.ownership?.deskId ?? 'none',
+      toDeskId,
+      status: ticket.status,
+      lastActions: ticket.recentEvents.slice(-3).map((event) => `${event.occurredAt} ${event.type} by ${event.actor}${event.reason === null ? '' : `: ${event.reason}`}`),
+      nextStep: ticket.assignee === null ? `take the ticket from the ${ticket.assignmentGroup} queue` : `continue the work of ${ticket.assignee}`,
+    };
+  };
+
   /** Hands the ticket to the desk on duty at `handOffAt`: the shift end, or now when the ticket needs work again after it. */
   const handOff = async (handOffAt: string): Promise<void> => {
     const ticket = run.state;
     const ownership = ticket.ownership!;
-    const decision = await ticketActivities.planHandOff({ ticketId: ticket.ticketId, priority: ticket.priority, fromDeskId: ownership.deskId, at: handOffAt });
+    const customer = { customerTimeZone: ticket.customerTimeZone, customerSite: input.ticket.customerSite };
+    const decision = await ticketActivities.planHandOff({ ticketId: ticket.ticketId, priority: ticket.priority, fromDeskId: ownership.deskId, at: handOffAt, ...customer });
     run.followTheSunPriorities = decision.followTheSunPriorities ?? run.followTheSunPriorities;
+    unreachableAfterSeconds = decision.deskUnreachableAfterSeconds ?? unreachableAfterSeconds;
     ticket.followsTheSun = decision.followsTheSun;
     if (decision.ownership.deskId === ownership.deskId) {
       ticket.ownership = decision.ownership;
       return;
     }
 
-    const note = {
-      ticketId: ticket.ticketId,
-      fromDeskId: ownership.deskId,
-      toDeskId: decision.ownership.deskId,
-      status: ticket.status,
-      lastActions: ticket.recentEvents.slice(-3).map((event) => `${event.occurredAt} ${event.type} by ${event.actor}${event.reason === null ? '' : `: ${event.reason}`}`),
-      nextStep: ticket.assignee === null ? `take the ticket from the ${ticket.assignmentGroup} queue` : `continue the work of ${ticket.assignee}`,
-    };
-    const receipt = await deskActivities(decision.ownership.taskQueue).acceptHandOff(note);
+    // Try the planned desk, then the next ones on duty, passing over desks whose workers do not answer.
+    const unreachable: string[] = [];
+    let target = decision.ownership;
+    for (;;) {
+      const note = handOffNote(target.deskId);
+      try {
+        const receipt = await deskActivities(target.taskQueue, unreachableAfterSeconds).acceptHandOff(note);
+        ticket.ownership = target;
+        ticket.handOffCount += 1;
+        run.record([{ type: 'handed_off', actor: 'sundesk', occurredAt: handOffAt, reason: 'shift ended', details: { ...note, receivedOn: receipt.taskQueue, receivedBy: receipt.workerIdentity } }], target.deskId);
+        log.info('ticket handed off', { ticketId: ticket.ticketId, fromDeskId: note.fromDeskId, toDeskId: note.toDeskId });
+        break;
+      } catch (error) {
+        if (!isDeskUnreachable(error)) {
+          throw error;
+        }
+      }
 
-    ticket.ownership = decision.ownership;
-    ticket.handOffCount += 1;
-    run.record([{ type: 'handed_off', actor: 'sundesk', occurredAt: handOffAt, reason: 'shift ended', details: { ...note, receivedOn: receipt.taskQueue, receivedBy: receipt.workerIdentity } }], decision.ownership.deskId);
-    log.info('ticket handed off', { ticketId: ticket.ticketId, fromDeskId: note.fromDeskId, toDeskId: note.toDeskId });
+      unreachable.push(target.deskId);
+      log.warn('desk unreachable', { ticketId: ticket.ticketId, deskId: target.deskId, unreachableAfterSeconds });
+      const reroute = await ticketActivities.planHandOff({ ticketId: ticket.ticketId, priority: ticket.priority, fromDeskId: ownership.deskId, at: nowIso(), excludedDeskIds: unreachable, ...customer });
+      if (unreachable.includes(reroute.ownership.deskId)) {
+        // No other desk is left: the ticket stays planned for the unreachable desk and waits for its workers.
+        ticket.ownership = target;
+        run.record([{ type: 'rerouted', actor: 'sundesk', occurredAt: nowIso(), reason: `no reachable desk: ${unreachable.join(', ')} did not pick up within ${unreachableAfterSeconds} s`, details: { unreachableDeskIds: unreachable, toDeskId: target.deskId } }], target.deskId);
+        break;
+      }
+
+      ticket.reroutedFrom ??= decision.ownership.deskId;
+      handBackCheckAt = new Date(Date.now() + handBackCheckIntervalMilliseconds).toISOString();
+      run.record([{ type: 'rerouted', actor: 'sundesk', occurredAt: nowIso(), reason: `${target.deskId} did not pick up the hand-off within ${unreachableAfterSeconds} s`, details: { unreachableDeskId: target.deskId, toDeskId: reroute.ownership.deskId } }], reroute.ownership.deskId);
+      target = reroute.ownership;
+    }
+  };
+
+  /** Gives a re-routed ticket back to the desk that owns it by schedule once that desk's workers pick up again. */
+  const tryHandBack = async (): Promise<void> => {
+    const ticket = run.state;
+    const scheduledDeskId = ticket.reroutedFrom!;
+    const shift = await ticketActivities.deskShiftAt({ ticketId: ticket.ticketId, deskId: scheduledDeskId, at: nowIso() });
+    if (shift === null) {
+      // Its shift is over: the ticket follows the normal hand-offs from its current desk.
+      ticket.reroutedFrom = null;
+      handBackCheckAt = null;
+      return;
+    }
+
+    const note = handOffNote(scheduledDeskId);
+    try {
+      const receipt = await deskActivities(shift.taskQueue, unreachableAfterSeconds).acceptHandOff(note);
+      ticket.ownership = shift;
+      ticket.reroutedFrom = null;
+      handBackCheckAt = null;
+      ticket.handOffCount += 1;
+      run.record([{ type: 'handed_back', actor: 'sundesk', occurredAt: nowIso(), reason: `${scheduledDeskId} picks up work again`, details: { ...note, receivedOn: receipt.taskQueue, receivedBy: receipt.workerIdentity } }], scheduledDeskId);
+    } catch (error) {
+      if (!isDeskUnreachable(error)) {
+        throw error;
+      }
+      handBackCheckAt = new Date(Date.now() + handBackCheckIntervalMilliseconds).toISOString();
+    }
   };
 
   /** Starts the clocks from the SLA policy; a failure leaves the ticket without clocks and logs why. */
@@ -226,6 +305,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     if (ticket.followsTheSun && needsDeskWork() && ticket.ownership !== null) {
       deadlines.push({ kind: 'hand-off', at: ticket.ownership.shiftEndsAt });
     }
+    if (ticket.reroutedFrom !== null && handBackCheckAt !== null && !isTerminal()) {
+      deadlines.push({ kind: 'hand-back', at: handBackCheckAt });
+    }
     if (ticket.status === 'resolved' && ticket.confirmation !== null) {
       const reminderAt = ticket.confirmation.reminderInstants[ticket.confirmation.remindersSent];
       if (reminderAt !== undefined) {
@@ -248,6 +330,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const ticket = run.state;
     if (deadline.kind === 'hand-off') {
       await handOff(at);
+      return;
+    }
+    if (deadline.kind === 'hand-back') {
+      await tryHandBack();
       return;
     }
 
@@ -282,7 +368,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const ticket = run.state;
     run.record([{ type: 'opened', actor: input.ticket.actor, occurredAt: ticket.openedAt, reason: null, details: { priority: ticket.priority, impact: ticket.impact, urgency: ticket.urgency, title: ticket.title, assignmentGroup: ticket.assignmentGroup, supportLevel: ticket.supportLevel } }], null);
 
-    const decision = await ticketActivities.routeTicket({ ticketId: ticket.ticketId, priority: ticket.priority, at: nowIso() });
+    const decision = await ticketActivities.routeTicket({ ticketId: ticket.ticketId, priority: ticket.priority, at: nowIso(), customerTimeZone: ticket.customerTimeZone, customerSite: input.ticket.customerSite });
+    unreachableAfterSeconds = decision.deskUnreachableAfterSeconds ?? unreachableAfterSeconds;
     ticket.ownership = decision.ownership;
     ticket.followsTheSun = decision.followsTheSun;
     run.followTheSunPriorities = decision.followTheSunPriorities ?? [];

@@ -27,6 +27,8 @@ export interface TicketRoutingRequest {
   customerSite?: string;
   /** IANA time zone of the customer (`local` structure), for example `Europe/Stockholm`. */
   customerTimeZone?: string;
+  /** Desks whose workers did not take work in time; ring and pool routing passes over them unless no other desk is left. */
+  excludedDeskIds?: string[];
 }
 
 /** The rule that chose the desk, one per case of docs/desks.md. */
@@ -166,8 +168,11 @@ function dutyOfDesk(desk: DeskDefinition, instant: DateTime): { entry: DeskShift
 }
 
 /** Routing among interchangeable desks: a follow-the-sun ring or a virtual pool. */
-function routeAmongDesks(members: DeskDefinition[], request: TicketRoutingRequest, inRingOrder: boolean): DeskRoute {
+function routeAmongDesks(allMembers: DeskDefinition[], request: TicketRoutingRequest, inRingOrder: boolean): DeskRoute {
   const { instant, previousDeskId } = request;
+  const excluded = request.excludedDeskIds ?? [];
+  const reachable = allMembers.filter((desk) => !excluded.includes(desk.id) || desk.id === previousDeskId);
+  const members = reachable.some((desk) => desk.id !== previousDeskId) ? reachable : allMembers;
   const previousIndex = members.findIndex((desk) => desk.id === previousDeskId);
   const previous = members[previousIndex];
 

@@ -41,6 +41,8 @@ export type TicketEventType =
   | 'priority_changed'
   | 'reminder_sent'
   | 'sla_escalated'
+  | 'rerouted'
+  | 'handed_back'
   | 'refused';
 
 /**
@@ -69,6 +71,8 @@ export interface OpenTicketInput {
   customer: string;
   /** IANA time zone of the customer's site, for example `Europe/Warsaw`. */
   customerTimeZone: string;
+  /** Site code of the customer, which `local` desk structures route by. */
+  customerSite?: string;
   impact: Impact;
   urgency: Urgency;
   actor: string;
@@ -124,6 +128,8 @@ export interface TicketState {
   pendingReason: PendingReason | null;
   ownership: DeskOwnership | null;
   followsTheSun: boolean;
+  /** The desk that should own the ticket by its schedule while its workers are unreachable; null otherwise. */
+  reroutedFrom: string | null;
   assignmentGroup: string;
   supportLevel: string;
   assignee: string | null;

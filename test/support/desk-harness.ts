@@ -59,7 +59,7 @@ export async function startDeskWorkers(
   connection: NativeConnection,
   namespace: string,
   database: StoreDatabase,
-  options: { deskConfiguration?: DeskConfiguration; deskIds?: string[]; confirmationPolicy?: ConfirmationPolicy; ticketTaskQueue?: string } = {},
+  options: { deskConfiguration?: DeskConfiguration; deskIds?: string[]; confirmationPolicy?: ConfirmationPolicy; ticketTaskQueue?: string; deskUnreachableAfterSeconds?: number } = {},
 ): Promise<{ workers: Worker[]; stop: () => Promise<void> }> {
   const configuration = options.deskConfiguration ?? exampleDeskConfiguration;
   const confirmationPolicy = options.confirmationPolicy;
@@ -71,6 +71,7 @@ export async function startDeskWorkers(
     confirmationPolicy: confirmationPolicy === undefined ? undefined : () => confirmationPolicy,
     deskIds: options.deskIds,
     ticketTaskQueue: options.ticketTaskQueue,
+    deskUnreachableAfterSeconds: options.deskUnreachableAfterSeconds,
     logger: silentLogger,
   });
   const running = Promise.all(workers.map((worker) => worker.run()));
