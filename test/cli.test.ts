@@ -148,6 +148,24 @@ describe('sundesk CLI against the dev server and PostgreSQL', () => {
     expect(events.map((event) => event.type)).toEqual(['opened', 'routed']);
   });
 
+  test('escalate moves to a higher line, desk keeps the ticket', async () => {
+    await sundesk('ticket', 'open', '--id', 'SD-CLI-5', '--title', 'Database replica lags', '--impact', 'high');
+    await eventually(async () => (await findTicket(database, 'SD-CLI-5'))?.owner_desk_id != null);
+    const ownerBefore = (await findTicket(database, 'SD-CLI-5'))?.owner_desk_id;
+
+    const escalated = await sundesk('ticket', 'escalate', 'SD-CLI-5', '--group', 'dba-l3', '--level', 'L3', '--json');
+    expect(escalated.exitCode).toBe(0);
+    const state = JSON.parse(escalated.stdout) as { assignmentGroup: string; supportLevel: string; escalationCount: number; ownership: { deskId: string } };
+    expect(state.assignmentGroup).toBe('dba-l3');
+    expect(state.supportLevel).toBe('L3');
+    expect(state.escalationCount).toBe(1);
+    expect(state.ownership.deskId).toBe(ownerBefore);
+
+    const bad = await sundesk('ticket', 'escalate', 'SD-CLI-5', '--group', 'x', '--level', 'L1');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/invalid --level 'L1'/);
+  });
+
   test('desk status answers for a given instant', async () => {
     const result = await sundesk('desk', 'status', '--at', '2026-12-07T09:00:00Z', '--json');
     expect(result.exitCode).toBe(0);

@@ -59,6 +59,7 @@ function summary(state: TicketState): Array<[string, string]> {
     ['assignment group', `${state.assignmentGroup} (${state.supportLevel})`],
     ['assignee', state.assignee ?? '-'],
     ['hand-offs', String(state.handOffCount)],
+    ['escalations', String(state.escalationCount)],
     ['reopened', String(state.reopenCount)],
   ];
 }
@@ -209,6 +210,16 @@ export function ticketCommand(): Command {
     .requiredOption('--group <name>', 'assignment group that receives the ticket')
     .option('--level <line>', 'support line of that group: L1, L2 or L3')
     .action(async (ticketId: string, options: Common & { group: string; level?: string }) => {
+      printState(await withTickets((tickets) => tickets.transfer(ticketId, { actor: options.actor, requestId: options.requestId, assignmentGroup: options.group, supportLevel: options.level })), options.json === true);
+    });
+
+  change('escalate', 'escalate functionally to a 2nd or 3rd level group; the desk keeps ownership')
+    .requiredOption('--group <name>', 'specialist group that takes the ticket')
+    .option('--level <line>', 'support line of that group', 'L2')
+    .action(async (ticketId: string, options: Common & { group: string; level: string }) => {
+      if (!/^L[23]$/.test(options.level)) {
+        throw new CommandError(`invalid --level '${options.level}': a functional escalation goes to L2 or L3 (use 'transfer' to move a ticket within a line)`, 2);
+      }
       printState(await withTickets((tickets) => tickets.transfer(ticketId, { actor: options.actor, requestId: options.requestId, assignmentGroup: options.group, supportLevel: options.level })), options.json === true);
     });
 
