@@ -1,7 +1,7 @@
 /**
  * How ticket transitions move its SLA clocks, as pure functions on the clock
- * records. The workflow applies them and asks an activity to evaluate the
- * records (business calendars need the time-zone database).
+ * records. The workflow applies them, and an activity evaluates the records
+ * because business calendars need the time-zone database.
  */
 
 import type { SlaClockRecord, SlaClockSnapshot } from '../src/calendar/sla-clock';
@@ -17,7 +17,7 @@ export interface TicketSlaClocks {
   reopenBehaviour: 'resume' | 'restart';
 }
 
-/** Events by which an agent first answers the customer, stopping the response clock. */
+/** Events that count as the desk's first response to the customer and stop the response clock. */
 const responseEvents: readonly TicketEventType[] = ['assigned', 'commented', 'pending', 'resolved', 'cancelled'];
 
 /**

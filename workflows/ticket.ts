@@ -60,7 +60,7 @@ const ticketActivities = proxyLocalActivities<TicketActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-// SLA evaluation depends on the desk configuration in force; a bad configuration must not
+// SLA evaluation depends on the desk configuration in force. A bad configuration must not
 // wedge the ticket, so these give up after a few attempts and the workflow keeps its last clocks.
 const slaActivities = proxyLocalActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
@@ -200,7 +200,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       return;
     }
 
-    // Try the planned desk, then the next ones on duty, passing over desks whose workers do not answer.
+    // Try the planned desk, then the next ones on duty, passing over desks whose workers do not pick up.
     const unreachable: string[] = [];
     let target = decision.ownership;
     for (;;) {
