@@ -167,7 +167,7 @@ export function createTicketActivities(dependencies: TicketActivityDependencies)
      * NOTE: delivery is a structured log line for now; notification channels (outbox table, webhook) are not built yet.
      */
     async sendEscalationNotice(input: { ticketId: string; clock: string; level: string; actions: string[]; assignee: string | null; deskId: string | null }): Promise<void> {
-      logger.warn({ ticketId: input.ticketId, clock: input.clock, level: input.level, actions: input.actions, assignee: input.assignee, deskId: input.deskId }, 'SLA escalation');
+      logger.warn({ ticketId: input.ticketId, clock: input.clock, escalationLevel: input.level, actions: input.actions, assignee: input.assignee, deskId: input.deskId }, 'SLA escalation');
     },
 
     /** Writes the ticket's state and new events to the store; idempotent, so retries are safe. */

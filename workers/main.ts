@@ -26,6 +26,7 @@ import { exampleDeskConfiguration, type DeskConfiguration } from '../src/domain/
 import { createLogger } from '../src/logging';
 import { createStoreDatabase } from '../src/store/database';
 import { migrateToLatest } from '../src/store/migrate';
+import { loadOrganisationSettings } from '../src/config/organisation';
 import { ConfiguredDeskWorkers } from './configured-desk-workers';
 import { installRuntimeLogger } from './runtime-logger';
 
@@ -103,7 +104,17 @@ async function main(): Promise<void> {
   await migrateToLatest(database);
 
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  const workers = await ConfiguredDeskWorkers.start({ connection, namespace, database, deskConfiguration: deskConfiguration.current, deskIds, ticketTaskQueue: process.env.SUNDESK_TASK_QUEUE, logger });
+  const { confirmationPolicy } = loadOrganisationSettings();
+  const workers = await ConfiguredDeskWorkers.start({
+    connection,
+    namespace,
+    database,
+    deskConfiguration: deskConfiguration.current,
+    confirmationPolicy: () => confirmationPolicy,
+    deskIds,
+    ticketTaskQueue: process.env.SUNDESK_TASK_QUEUE,
+    logger,
+  });
   logger.info({ temporalAddress, namespace, deskIds: deskIds ?? 'all', deskConfiguration: deskConfiguration.origin, taskQueues: workers.taskQueues() }, 'desk workers started');
 
   const stopRequested = new Promise<void>((resolve) => {

@@ -8,6 +8,7 @@ import { replayCommand } from './commands/replay';
 import { slaCommand } from './commands/sla';
 import { ticketCommand } from './commands/ticket';
 import { upCommand } from './commands/up';
+import { InvalidSettingsError } from '../config/organisation';
 import { CommandError } from './connections';
 
 const program = new Command('sundesk')
@@ -35,6 +36,10 @@ program.parseAsync(process.argv).then(
   (error: unknown) => {
     if (error instanceof CommanderError) {
       process.exit(error.exitCode);
+    }
+    if (error instanceof InvalidSettingsError) {
+      process.stderr.write(`sundesk: ${error.message}\n`);
+      process.exit(1);
     }
     if (error instanceof CommandError) {
       process.stderr.write(`sundesk: ${error.message}\n`);

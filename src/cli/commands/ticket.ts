@@ -302,7 +302,7 @@ function printSlaClocks(state: TicketState): void {
   const minutes = (value: number): string => `${Math.floor(Math.abs(value) / 60)}h${String(Math.round(Math.abs(value) % 60)).padStart(2, '0')}m`;
   const local = (instant: string | null, zone: string): string => (instant === null ? '-' : DateTime.fromISO(instant).setZone(zone).toFormat("ccc yyyy-MM-dd HH:mm ZZZZ"));
 
-  process.stdout.write(`\nSLA clocks${state.slaBreached ? ' (breached)' : ''}:\n`);
+  process.stdout.write(`\nSLA clocks${state.slaBreached ? ' (breached)' : ''}, elapsed and remaining as of their last change:\n`);
   printTable(
     ['clock', 'state', 'calendar', 'target', 'elapsed', 'remaining', 'due (UTC)', 'due (calendar)', `due (${viewerZone})`],
     [state.sla.snapshots.response, state.sla.snapshots.resolution].map((clock) => [

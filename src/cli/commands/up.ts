@@ -19,6 +19,7 @@ import { migrateToLatest } from '../../store/migrate';
 import { ConfiguredDeskWorkers } from '../../../workers/configured-desk-workers';
 import { installRuntimeLogger } from '../../../workers/runtime-logger';
 import { CommandError } from '../connections';
+import { loadOrganisationSettings, type OrganisationSettings } from '../../config/organisation';
 
 /** The desk configuration that `up` runs. */
 interface DeskConfigurationInForce {
@@ -79,6 +80,12 @@ export function upCommand(): Command {
     .option('--config <file>', `desk configuration file, YAML or JSON, re-read when it changes (default: ${deskConfigurationVariable}, else the built-in example)`)
     .action(async (options: { port: string; uiPort: string; databasePort: string; config?: string }) => {
       const settings = resolveSettings();
+      let organisationSettings: OrganisationSettings;
+      try {
+        organisationSettings = loadOrganisationSettings();
+      } catch (error) {
+        throw new CommandError((error as Error).message);
+      }
       const dataDirectory = settings.dataDirectory;
       mkdirSync(dataDirectory, { recursive: true });
 
@@ -144,7 +151,16 @@ export function upCommand(): Command {
         // The workers save the desks to the store now and again after every change of the file.
         const connection = await NativeConnection.connect({ address: temporal.address });
         stopActions.push(() => connection.close());
-        const workers = await ConfiguredDeskWorkers.start({ connection, namespace: temporal.namespace, database, deskConfiguration: deskConfiguration.current, ticketTaskQueue: settings.ticketTaskQueue, logger });
+        const { confirmationPolicy } = organisationSettings;
+        const workers = await ConfiguredDeskWorkers.start({
+          connection,
+          namespace: temporal.namespace,
+          database,
+          deskConfiguration: deskConfiguration.current,
+          confirmationPolicy: () => confirmationPolicy,
+          ticketTaskQueue: settings.ticketTaskQueue,
+          logger,
+        });
         stopActions.push(() => workers.stop());
 
         const published: RunningDesk = {
