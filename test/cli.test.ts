@@ -105,6 +105,12 @@ describe('sundesk CLI against the dev server and PostgreSQL', () => {
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toMatch(/already open; nothing changed/);
     expect(second.stdout).toMatch(/VPN drops every hour/);
+
+    await eventually(async () => (await findTicket(database, 'SD-CLI-2'))?.resolution_due_at != null);
+    const shown = await sundesk('ticket', 'show', 'SD-CLI-2');
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toMatch(/SLA clocks:/);
+    expect(shown.stdout).toMatch(/resolution\s+running\s+desk:\w+\s+24h00m/);
   });
 
   test('closed ticket id is never reused', async () => {

@@ -7,8 +7,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DateTime } from 'luxon';
 
 import { InvalidTicketInputError, TicketChangeRefusedError, TicketClient, TicketNotFoundError } from '../../client/ticket-client';
+import { buildSlaCalendarRegistry } from '../../calendar/business-calendars';
+import { computeSlaClockSnapshot, type SlaClockSnapshot } from '../../calendar/sla-clock';
+import { loadDeskConfiguration } from '../../config/desk-configuration';
 import { loadOrganisationSettings } from '../../config/organisation';
-import { resolveSettings } from '../../config/settings';
+import { readRunningDesk, resolveSettings } from '../../config/settings';
+import { exampleDeskConfiguration } from '../../domain/desks';
+import { defaultSlaPolicy } from '../../domain/sla';
 import { impactLevels, urgencyLevels, type Impact, type Urgency } from '../../domain/priority';
 import { pendingReasons, ticketStatuses, ticketTypes, type PendingReason, type TicketState, type TicketStatus, type TicketType } from '../../domain/ticket';
 import { findTicket, listTicketEvents } from '../../store/ticket-store';
@@ -302,10 +307,11 @@ function printSlaClocks(state: TicketState): void {
   const minutes = (value: number): string => `${Math.floor(Math.abs(value) / 60)}h${String(Math.round(Math.abs(value) % 60)).padStart(2, '0')}m`;
   const local = (instant: string | null, zone: string): string => (instant === null ? '-' : DateTime.fromISO(instant).setZone(zone).toFormat("ccc yyyy-MM-dd HH:mm ZZZZ"));
 
-  process.stdout.write(`\nSLA clocks${state.slaBreached ? ' (breached)' : ''}, elapsed and remaining as of their last change:\n`);
+  const clocks = evaluateClocksNow(state.sla);
+  process.stdout.write(`\nSLA clocks${state.slaBreached ? ' (breached)' : ''}${clocks.fresh ? '' : ', as of their last change'}:\n`);
   printTable(
     ['clock', 'state', 'calendar', 'target', 'elapsed', 'remaining', 'due (UTC)', 'due (calendar)', `due (${viewerZone})`],
-    [state.sla.snapshots.response, state.sla.snapshots.resolution].map((clock) => [
+    clocks.snapshots.map((clock) => [
       clock.kind,
       clock.state,
       clock.calendar,
@@ -317,6 +323,24 @@ function printSlaClocks(state: TicketState): void {
       local(clock.dueAt, viewerZone),
     ]),
   );
+}
+
+/**
+ * Evaluates the clock records now, on the running desk's configuration (or the
+ * built-in example), as the workflow's activity would. Falls back to the
+ * workflow's last evaluation when the calendars cannot be built here.
+ */
+function evaluateClocksNow(sla: NonNullable<TicketState['sla']>): { snapshots: SlaClockSnapshot[]; fresh: boolean } {
+  try {
+    const file = readRunningDesk()?.deskConfigurationPath;
+    const configuration = file === undefined ? exampleDeskConfiguration : loadDeskConfiguration(file);
+    const registry = buildSlaCalendarRegistry({ desks: configuration.desks, specialistGroups: configuration.specialistGroups });
+    const now = DateTime.utc().toISO();
+    const snapshots = [sla.records.response, sla.records.resolution].map((record) => computeSlaClockSnapshot(registry, record, defaultSlaPolicy.escalationLevels, now));
+    return { snapshots, fresh: true };
+  } catch {
+    return { snapshots: [sla.snapshots.response, sla.snapshots.resolution], fresh: false };
+  }
 }
 
 /** Parses a whole number greater than zero for an option. */
