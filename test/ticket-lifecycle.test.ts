@@ -279,6 +279,8 @@ describe('ticket lifecycle (time skipping)', () => {
     await Promise.all(Array.from({ length: 150 }, (_unused, index) => handle.signal('comment', { actor: 'burst', requestId: `burst-${index}`, text: `comment ${index}` })));
     await eventually(async () => (await listTicketEvents(database, ticket.ticketId)).filter((event) => event.type === 'commented').length === 150, 60_000);
 
+    // The run records the burst, then continues as new in a later workflow task.
+    await eventually(async () => (await environment.client.workflow.getHandle(ticket.ticketId).describe()).runId !== firstRunId);
     const description = await environment.client.workflow.getHandle(ticket.ticketId).describe();
     expect(description.runId).not.toBe(firstRunId);
 
