@@ -1,0 +1,238 @@
+/**
+ * Measurement 5, replay speed: the real incident log through `runReplay` on
+ * the time-skipping test server, next to a bare stand-in that the same driver
+ * feeds the same signals at the same instants and that fires the same timers
+ * (bench/workflows/replay-stand-in.ts).
+ *
+ * Each side gets a freshly started test server, because the server keeps
+ * every history in memory and a second run on the first one's server would
+ * start with that load. The real side's wall time is `runReplay`'s own,
+ * which includes the store's migration check, waiting for the store and the
+ * report's queries, as `sundesk replay` reports it.
+ */
+
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+
+import { ticketTaskQueue } from '../src/domain/desks';
+import { driveReplay } from '../src/replay/driver';
+import { readReplayLog } from '../src/replay/read-log';
+import type { ReplayReport } from '../src/replay/report';
+import { createTimeSkippingEnvironment, runReplay } from '../src/replay/run-replay';
+import type { ReplayLog } from '../src/replay/ticket-event-log';
+import type { StoreDatabase } from '../src/store/database';
+import { countEventTypes, eventTimeMilliseconds } from './histories';
+import { runConcurrently, sleep } from './statistics';
+import type { StandInPlan } from './workflows/replay-stand-in';
+
+/** Signals and timers per ticket, read from the histories of one side's run. */
+export interface HistoryCounts {
+  signalsPerTicket: number;
+  timersStartedPerTicket: number;
+  timersFiredPerTicket: number;
+  eventsPerTicket: number;
+}
+
+export interface ReplayResult {
+  logPath: string;
+  ticketCount: number;
+  /** Incidents in the whole log. */
+  ticketsInFullLog: number;
+  eventsDelivered: number;
+  failedDeliveries: number;
+  /** Seconds the Java test server took to accept clients, per start. */
+  testServerStartupSeconds: number[];
+  realSeconds: number;
+  realTicketsPerSecond: number;
+  realHistory: HistoryCounts;
+  bareSeconds: number;
+  bareTicketsPerSecond: number;
+  bareHistory: HistoryCounts;
+  /** Real cost per ticket divided by the bare stand-in's. */
+  costRatio: number;
+  /** Whether every incident of the log was replayed. A part does not predict the whole, because tickets share the driver's clock steps. */
+  wholeLog: boolean;
+  report: ReplayReport;
+}
+
+const historyFetchConcurrency = 8;
+const settleTimeoutMilliseconds = 60_000;
+
+/**
+ * Replays the first `limit` incidents of the log (every incident for `'all'`)
+ * through the desk and through the bare stand-in, and compares their cost.
+ *
+ * @example
+ *   const replay = await measureReplay({ logPath, limit: 300, database, logger, progress: console.error });
+ */
+export async function measureReplay(options: {
+  logPath: string;
+  limit: number | 'all';
+  database: StoreDatabase;
+  logger: Logger;
+  progress: (message: string) => void;
+}): Promise<ReplayResult> {
+  const { progress } = options;
+  const fullLog = await readReplayLog(options.logPath);
+  const log = options.limit === 'all' ? fullLog : await readReplayLog(options.logPath, { limit: options.limit });
+  const standInBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows/replay-stand-in'), logger: quietBundlerLogger });
+
+  progress(`replay: ${log.tickets.length} incidents through the desk on the time-skipping server`);
+  const realStartupStartedAt = performance.now();
+  const realEnvironment = await createTimeSkippingEnvironment();
+  const testServerStartupSeconds = [(performance.now() - realStartupStartedAt) / 1000];
+  let report: ReplayReport;
+  let realHistories: TicketHistorySummary[];
+  try {
+    report = await runReplay({ log, database: options.database, logger: options.logger, environment: realEnvironment, onProgress: progressEveryTenth('desk', progress) });
+    progress(`replay: reading ${log.tickets.length} ticket histories`);
+    realHistories = await summarizeHistories(realEnvironment.client, log.tickets.map((ticket) => ticket.ticketId));
+  } finally {
+    await realEnvironment.teardown();
+  }
+
+  progress(`replay: the same incidents through the bare stand-in`);
+  const bareLog = standInLog(log, realHistories);
+  const bareStartupStartedAt = performance.now();
+  const bareEnvironment = await createTimeSkippingEnvironment();
+  testServerStartupSeconds.push((performance.now() - bareStartupStartedAt) / 1000);
+  let bareSeconds: number;
+  let bareHistories: TicketHistorySummary[];
+  try {
+    const worker = await Worker.create({
+      connection: bareEnvironment.nativeConnection,
+      namespace: bareEnvironment.namespace ?? 'default',
+      taskQueue: ticketTaskQueue,
+      workflowBundle: standInBundle,
+    });
+    const running = worker.run();
+    try {
+      const startedAt = performance.now();
+      await driveReplay({ environment: bareEnvironment, log: bareLog, onProgress: progressEveryTenth('bare stand-in', progress) });
+      await waitForClosingTickets(bareEnvironment.client, bareLog);
+      bareSeconds = (performance.now() - startedAt) / 1000;
+    } finally {
+      worker.shutdown();
+      await running;
+    }
+    bareHistories = await summarizeHistories(bareEnvironment.client, bareLog.tickets.map((ticket) => ticket.ticketId));
+  } finally {
+    await bareEnvironment.teardown();
+  }
+
+  const ticketCount = log.tickets.length;
+  const realSeconds = report.wallTimeSeconds;
+  return {
+    logPath: options.logPath,
+    ticketCount,
+    ticketsInFullLog: fullLog.tickets.length,
+    eventsDelivered: report.eventsDelivered,
+    failedDeliveries: report.failedDeliveries,
+    testServerStartupSeconds,
+    realSeconds,
+    realTicketsPerSecond: ticketCount / realSeconds,
+    realHistory: averageCounts(realHistories),
+    bareSeconds,
+    bareTicketsPerSecond: ticketCount / bareSeconds,
+    bareHistory: averageCounts(bareHistories),
+    costRatio: realSeconds / bareSeconds,
+    wholeLog: ticketCount === fullLog.tickets.length,
+    report,
+  };
+}
+
+/** Returns a replay progress callback that prints a line at every tenth of the events. */
+function progressEveryTenth(side: string, progress: (message: string) => void): (deliveredEvents: number, totalEvents: number) => void {
+  let printedTenths = 0;
+  return (deliveredEvents, totalEvents) => {
+    const tenths = Math.floor((deliveredEvents / totalEvents) * 10);
+    if (tenths > printedTenths) {
+      printedTenths = tenths;
+      progress(`replay (${side}): ${deliveredEvents} of ${totalEvents} events delivered`);
+    }
+  };
+}
+
+const ignore = (): void => undefined;
+const quietBundlerLogger = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore, log: ignore };
+
+interface TicketHistorySummary {
+  ticketId: string;
+  counts: Record<string, number>;
+  eventCount: number;
+  /** Milliseconds from the workflow's start to each fired timer. */
+  timerFiredOffsetsMilliseconds: number[];
+}
+
+/** Fetches each workflow's history (its latest run) and counts its signals and timers. */
+async function summarizeHistories(client: Client, workflowIds: readonly string[]): Promise<TicketHistorySummary[]> {
+  const summaries: TicketHistorySummary[] = new Array<TicketHistorySummary>(workflowIds.length);
+  await runConcurrently(workflowIds.length, historyFetchConcurrency, async (index) => {
+    const ticketId = workflowIds[index]!;
+    const events = (await client.workflow.getHandle(ticketId).fetchHistory()).events ?? [];
+    const startedAt = eventTimeMilliseconds(events[0]);
+    const firedOffsets = events
+      .filter((event) => event.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED)
+      .map((event) => eventTimeMilliseconds(event) - startedAt);
+
+    summaries[index] = { ticketId, counts: countEventTypes(events), eventCount: events.length, timerFiredOffsetsMilliseconds: firedOffsets };
+  });
+  return summaries;
+}
+
+function averageCounts(summaries: readonly TicketHistorySummary[]): HistoryCounts {
+  const total = (name: string): number => summaries.reduce((sum, summary) => sum + (summary.counts[name] ?? 0), 0);
+  const count = Math.max(1, summaries.length);
+
+  return {
+    signalsPerTicket: total('WORKFLOW_EXECUTION_SIGNALED') / count,
+    timersStartedPerTicket: total('TIMER_STARTED') / count,
+    timersFiredPerTicket: total('TIMER_FIRED') / count,
+    eventsPerTicket: summaries.reduce((sum, summary) => sum + summary.eventCount, 0) / count,
+  };
+}
+
+/**
+ * Copies the log for the stand-in: new ticket ids, and each ticket's open
+ * event carries the stand-in's timer plan (the real ticket's fired timers) in
+ * its note, which the driver passes on as the ticket description.
+ */
+function standInLog(log: ReplayLog, realHistories: readonly TicketHistorySummary[]): ReplayLog {
+  const offsetsByTicket = new Map(realHistories.map((summary) => [summary.ticketId, summary.timerFiredOffsetsMilliseconds]));
+
+  return {
+    ...log,
+    tickets: log.tickets.map((ticket) => {
+      const ticketId = `BARE-${ticket.ticketId}`;
+      const plan: StandInPlan = { timerOffsetsMilliseconds: offsetsByTicket.get(ticket.ticketId) ?? [] };
+      return {
+        ...ticket,
+        ticketId,
+        events: ticket.events.map((event) => ({ ...event, ticketId, note: event.action === 'open' ? JSON.stringify(plan) : event.note })),
+      };
+    }),
+  };
+}
+
+/** Waits until every stand-in whose log ends with confirm or cancel has completed, polling its status. */
+async function waitForClosingTickets(client: Client, log: ReplayLog): Promise<void> {
+  let waiting = log.tickets.filter((ticket) => ['confirm', 'cancel'].includes(ticket.events.at(-1)?.action ?? '')).map((ticket) => ticket.ticketId);
+  const deadline = Date.now() + settleTimeoutMilliseconds;
+
+  while (waiting.length > 0 && Date.now() < deadline) {
+    const stillRunning: string[] = [];
+    await runConcurrently(waiting.length, historyFetchConcurrency, async (index) => {
+      const ticketId = waiting[index]!;
+      const description = await client.workflow.getHandle(ticketId).describe();
+      if (description.status.name === 'RUNNING') {
+        stillRunning.push(ticketId);
+      }
+    });
+    waiting = stillRunning;
+    if (waiting.length > 0) {
+      await sleep(250);
+    }
+  }
+}

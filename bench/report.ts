@@ -1,0 +1,282 @@
+/**
+ * The benchmark's output: the targets checked against the figures, the
+ * printed table, and the JSON results file with the same figures.
+ */
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { BaselineResult } from './baseline';
+import type { CpuReading } from './cpu-usage';
+import { roundToHundredths, type MachineDescription } from './environment';
+import type { LifecycleResult } from './lifecycle';
+import type { MemoryResult } from './memory';
+import type { BenchOptions } from './options';
+import type { ReplayResult } from './replay';
+import type { DurationSummary } from './statistics';
+import type { TimerLatenessResult } from './timer-lateness';
+import type { UpdateLatencyResult } from './update-latency';
+import type { EffectiveWorkerOptions } from './worker-protocol';
+
+/** Reason that the SLA escalation figure has no number yet, as the results file states it. */
+export const slaEscalationPendingReason =
+  'the ticket workflow in this measurement has no SLA escalation timer that the benchmark can drive yet; only the bare timer lateness is measured';
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  commandArguments: string[];
+  options: BenchOptions;
+  machine: MachineDescription;
+  serverStartupSeconds: { temporal: number; postgres: number } | null;
+  /** Options of the ticket worker in the first worker process, as the SDK resolved them. */
+  workerOptions: EffectiveWorkerOptions | null;
+  baseline: BaselineResult | null;
+  lifecycle: LifecycleResult | null;
+  updateLatency: UpdateLatencyResult | null;
+  timers: TimerLatenessResult | null;
+  /** Worker memory with open tickets, and with as many bare no-op workflows, each in a fresh worker process. */
+  memory: { ticket: MemoryResult | null; bare: MemoryResult | null } | null;
+  replay: ReplayResult | null;
+  slaEscalation: { status: 'not measured yet'; reason: string };
+  targets: TargetCheck[];
+  /** Total CPU per bare workflow divided by total CPU per ticket (see {@link cpuThroughputRatio}); null when not measured. */
+  cpuThroughputRatio: number | null;
+  /** Measurements that stopped with an error, with its message. */
+  errors: Array<{ section: string; message: string }>;
+}
+
+export type Verdict = 'pass' | 'fail' | 'not measured';
+
+export interface TargetCheck {
+  name: string;
+  /** The measured figure that the target bounds, or null when it was not measured. */
+  measured: number | null;
+  /** The bound, for example "≥ 0.5" or "≤ 1.5". */
+  target: string;
+  verdict: Verdict;
+  note?: string;
+}
+
+function verdictOf(measured: number | null, passes: (value: number) => boolean): Verdict {
+  if (measured === null) {
+    return 'not measured';
+  }
+  return passes(measured) ? 'pass' : 'fail';
+}
+
+function atLeast(name: string, measured: number | null, bound: number, note?: string): TargetCheck {
+  const check: TargetCheck = { name, measured, target: `>= ${bound}`, verdict: verdictOf(measured, (value) => value >= bound) };
+  if (note !== undefined) {
+    check.note = note;
+  }
+  return check;
+}
+
+function atMost(name: string, measured: number | null, bound: number, note?: string): TargetCheck {
+  const check: TargetCheck = { name, measured, target: `<= ${bound}`, verdict: verdictOf(measured, (value) => value <= bound) };
+  if (note !== undefined) {
+    check.note = note;
+  }
+  return check;
+}
+
+function ratio(numerator: number | undefined, denominator: number | undefined): number | null {
+  if (numerator === undefined || denominator === undefined || denominator <= 0) {
+    return null;
+  }
+  return numerator / denominator;
+}
+
+/**
+ * Checks the figures against the targets of the benchmark: throughput,
+ * update latency, history length, escalation lateness and replay cost.
+ *
+ * @example
+ *   const targets = checkTargets(results);
+ */
+export function checkTargets(results: Pick<BenchResults, 'baseline' | 'lifecycle' | 'updateLatency' | 'replay'>): TargetCheck[] {
+  const { baseline, lifecycle, updateLatency, replay } = results;
+  const bareP99 = updateLatency?.bareStateInQuery?.p99Milliseconds;
+  const fullLogReplayed = replay !== null && replay.wholeLog;
+
+  return [
+    atLeast('lifecycle tickets/s ÷ baseline workflows/s', ratio(lifecycle?.ticketsPerSecond, baseline?.workflowsPerSecond), 0.5),
+    atMost('update p99 to query ÷ bare update p99', ratio(updateLatency?.ticketStateInQuery?.p99Milliseconds, bareP99), 1.5),
+    atMost('update p99 to store row ÷ bare update p99', ratio(updateLatency?.ticketRowInStore?.p99Milliseconds, bareP99), 3),
+    atMost('history events per lifecycle (largest sampled)', lifecycle?.history?.maximumEvents ?? null, 60),
+    { name: 'SLA escalation p99 ÷ bare timer p99', measured: null, target: '<= 1.5', verdict: 'not measured', note: 'not measured yet' },
+    atMost('replay cost per ticket ÷ bare stand-in', replay?.costRatio ?? null, 2),
+    atMost(
+      'full log replay seconds',
+      fullLogReplayed ? replay.realSeconds : null,
+      300,
+      replay === null || fullLogReplayed ? undefined : `not run: --replay-limit all`,
+    ),
+  ];
+}
+
+/** One printed line: a figure with its value, and for a target its bound and verdict. */
+interface TableRow {
+  figure: string;
+  value: string;
+  target?: string;
+  verdict?: Verdict;
+}
+
+const fixed = (value: number, digits = 1): string => value.toFixed(digits);
+const milliseconds = (summary: DurationSummary | null | undefined): string =>
+  summary === null || summary === undefined ? 'not measured' : `${fixed(summary.p50Milliseconds, 0)} / ${fixed(summary.p95Milliseconds, 0)} / ${fixed(summary.p99Milliseconds, 0)} ms`;
+
+/**
+ * Total CPU per bare workflow divided by total CPU per ticket, over all four
+ * processes. On a machine whose cores are the bottleneck this predicts the
+ * throughput ratio, and other work on the machine moves it less than it
+ * moves wall-clock rates. Null when a reading is missing.
+ *
+ * @example
+ *   cpuThroughputRatio(results); // 0.15
+ */
+export function cpuThroughputRatio(results: Pick<BenchResults, 'baseline' | 'lifecycle'>): number | null {
+  const { baseline, lifecycle } = results;
+  if (baseline === null || lifecycle === null) {
+    return null;
+  }
+
+  const total = (cpu: CpuReading): number | null => (cpu.worker === null || cpu.temporal === null || cpu.postgres === null ? null : cpu.client + cpu.worker + cpu.temporal + cpu.postgres);
+  const perWorkflow = total(baseline.cpuSeconds);
+  const perTicket = total(lifecycle.cpuSeconds);
+  if (perWorkflow === null || perTicket === null || perTicket <= 0) {
+    return null;
+  }
+  return perWorkflow / baseline.workflowCount / (perTicket / lifecycle.ticketCount);
+}
+
+/** CPU milliseconds per workflow or ticket, by process. */
+function cpuPerItem(cpu: CpuReading, count: number): string {
+  const perItem = (seconds: number | null): string => (seconds === null ? '?' : fixed((seconds * 1000) / count, 1));
+  return `${perItem(cpu.client)} / ${perItem(cpu.worker)} / ${perItem(cpu.temporal)} / ${perItem(cpu.postgres)} ms`;
+}
+
+function targetRow(figure: string, check: TargetCheck | undefined, digits = 2): TableRow {
+  if (check === undefined) {
+    return { figure, value: 'not measured' };
+  }
+  const value = check.measured === null ? (check.note ?? 'not measured') : fixed(check.measured, digits);
+  return { figure, value, target: check.target, verdict: check.verdict };
+}
+
+function buildRows(results: BenchResults): Array<TableRow | string> {
+  const { baseline, lifecycle, updateLatency, timers, memory, replay, targets } = results;
+  const target = (name: string): TargetCheck | undefined => targets.find((check) => check.name === name);
+  const rows: Array<TableRow | string> = [];
+
+  rows.push('1 baseline: bare workflow (start, one signal, complete)');
+  rows.push({ figure: 'workflows per second', value: baseline === null ? 'not measured' : `${fixed(baseline.workflowsPerSecond)} (${baseline.workflowCount} in ${fixed(baseline.elapsedSeconds)} s)` });
+
+  if (baseline !== null) {
+    rows.push({ figure: 'CPU per workflow: client/worker/Temporal/PG', value: cpuPerItem(baseline.cpuSeconds, baseline.workflowCount) });
+  }
+
+  rows.push('2 ticket lifecycle: open, assign, hand-off, resolve, confirm, stored (times p50 / p95 / p99)');
+  rows.push({ figure: 'tickets per second (busy time)', value: lifecycle === null ? 'not measured' : `${fixed(lifecycle.ticketsPerSecond)} (${lifecycle.ticketCount} in ${fixed(lifecycle.busySeconds)} s)` });
+  rows.push(targetRow('ratio to baseline', target('lifecycle tickets/s ÷ baseline workflows/s')));
+  if (lifecycle !== null) {
+    rows.push({ figure: 'CPU per ticket: client/worker/Temporal/PG', value: cpuPerItem(lifecycle.cpuSeconds, lifecycle.ticketCount) });
+    const cpuRatio = cpuThroughputRatio(results);
+    rows.push({ figure: 'CPU per bare workflow ÷ CPU per ticket', value: cpuRatio === null ? 'not measured' : `${fixed(cpuRatio, 2)} (all four processes)` });
+    rows.push({ figure: 'hand-offs done (of tickets)', value: `${lifecycle.ticketsHandedOff} of ${lifecycle.ticketCount}` });
+    rows.push({ figure: 'hand-off timer set for, after shift end', value: milliseconds(lifecycle.handOffTimer.setFor) });
+    rows.push({ figure: 'hand-off timer fired after shift end', value: milliseconds(lifecycle.handOffTimer.fired) });
+    rows.push({ figure: 'hand-off stored after shift end', value: milliseconds(lifecycle.handOffCompletion) });
+  }
+
+  rows.push('3 update latency from the client call, p50 / p95 / p99');
+  rows.push({ figure: 'ticket update, state in query', value: milliseconds(updateLatency?.ticketStateInQuery) });
+  rows.push({ figure: 'ticket update, row in PostgreSQL', value: milliseconds(updateLatency?.ticketRowInStore) });
+  rows.push({ figure: 'bare update, state in query', value: milliseconds(updateLatency?.bareStateInQuery) });
+  rows.push(targetRow('query p99 ratio', target('update p99 to query ÷ bare update p99')));
+  rows.push(targetRow('store row p99 ratio', target('update p99 to store row ÷ bare update p99')));
+
+  rows.push('4 history and memory');
+  rows.push(targetRow('history events per lifecycle', target('history events per lifecycle (largest sampled)'), 0));
+  const memoryValue = (result: MemoryResult | null | undefined): string =>
+    result === null || result === undefined ? 'not measured' : `${fixed(result.residentSetMegabytesPerThousandWorkflows)} MB (${result.openWorkflows} held)`;
+  rows.push({ figure: 'worker RSS per 1,000 open tickets', value: memoryValue(memory?.ticket) });
+  rows.push({ figure: 'worker RSS per 1,000 open bare workflows', value: memoryValue(memory?.bare) });
+
+  rows.push('5 replay of the real log on the time-skipping server');
+  rows.push({ figure: 'tickets per second, desk', value: replay === null ? 'not measured' : `${fixed(replay.realTicketsPerSecond)} (${replay.ticketCount} in ${fixed(replay.realSeconds)} s)` });
+  rows.push({ figure: 'tickets per second, bare stand-in', value: replay === null ? 'not measured' : `${fixed(replay.bareTicketsPerSecond)} (${replay.ticketCount} in ${fixed(replay.bareSeconds)} s)` });
+  rows.push(targetRow('cost per ticket ratio', target('replay cost per ticket ÷ bare stand-in')));
+  rows.push(targetRow('full log seconds', target('full log replay seconds'), 0));
+
+  rows.push('6 timer lateness under load (intake rate), p50 / p95 / p99');
+  rows.push({
+    figure: 'bare timer, to workflow close',
+    value: timers === null ? 'not measured' : `${milliseconds(timers.latenessToClose)}, max ${fixed(timers.latenessToClose?.maxMilliseconds ?? 0, 0)} ms at ${fixed(timers.achievedIntakeRatePerSecond)}/s`,
+  });
+  rows.push({ figure: 'SLA escalation timer', value: 'not measured yet', target: '<= 1.5 x bare', verdict: 'not measured' });
+
+  return rows;
+}
+
+/**
+ * Formats the results as the table that the benchmark prints.
+ *
+ * @example
+ *   process.stdout.write(formatResultsTable(results));
+ */
+export function formatResultsTable(results: BenchResults): string {
+  const { machine } = results;
+  const lines: string[] = [];
+  lines.push(`sundesk benchmark, ${results.startedAt}, ${results.options.quick ? 'quick run (counts too small to judge)' : 'full run'}`);
+  lines.push(`machine: ${machine.cpuCores} cores (${machine.cpuModel}), load average ${machine.loadAverageAtStart.join(' ')} at start, ${machine.loadAverageAtEnd?.join(' ') ?? '?'} at end`);
+  lines.push(
+    `versions: Node ${machine.nodeVersion}, Temporal SDK ${machine.temporalSdkVersion}, ${machine.temporalCliVersion}, ` +
+      `PostgreSQL ${machine.postgresVersion ?? '?'}, test server ${machine.testServerVersion ?? '?'}`,
+  );
+  lines.push('');
+
+  const figureWidth = 46;
+  const valueWidth = 44;
+  for (const row of buildRows(results)) {
+    if (typeof row === 'string') {
+      lines.push(row);
+      continue;
+    }
+    let verdict = row.verdict ?? '';
+    if (row.verdict === 'pass' || row.verdict === 'fail') {
+      verdict = row.verdict.toUpperCase();
+    }
+    lines.push(`  ${row.figure.padEnd(figureWidth)} ${row.value.padEnd(valueWidth)} ${(row.target ?? '').padEnd(12)} ${verdict}`.trimEnd());
+  }
+
+  if (results.errors.length > 0) {
+    lines.push('');
+    for (const error of results.errors) {
+      lines.push(`error in ${error.section}: ${error.message}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Writes the results as JSON to `<folder>/<timestamp>.json` and returns the path.
+ *
+ * @example
+ *   const file = writeResultsFile(results, 'bench-results');
+ */
+export function writeResultsFile(results: BenchResults, outputDirectory: string): string {
+  mkdirSync(outputDirectory, { recursive: true });
+  const file = path.join(outputDirectory, `${fileTimestamp(new Date(results.startedAt))}.json`);
+  const rounded = JSON.parse(JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? roundToHundredths(value) : value))) as BenchResults;
+  writeFileSync(file, `${JSON.stringify(rounded, null, 2)}\n`);
+  return file;
+}
+
+/** `2026-03-02T10-15-20Z`: an ISO instant that is safe in file names. */
+export function fileTimestamp(instant: Date): string {
+  return instant.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+}
