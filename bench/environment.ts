@@ -1,5 +1,5 @@
 /**
- * What the benchmark runs on: the servers it starts for itself (a Temporal
+ * The benchmark's surroundings: the servers it starts for itself (a Temporal
  * dev server and a PostgreSQL server, both on 127.0.0.1) and a description of
  * the machine and the versions, which every results file carries.
  */
@@ -9,9 +9,12 @@ import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 
 import { startPostgresServer, type PostgresServer } from '../src/services/postgres-server';
+import type { StoreDatabase } from '../src/store/database';
+import type { StoreSchema } from '../src/store/schema';
 import { startTemporalDevServer, type TemporalDevServer } from '../src/services/temporal-dev-server';
 import { findTemporalCli, findTestServerLauncher } from '../src/services/tools';
 
@@ -57,6 +60,22 @@ export async function startBenchServers(): Promise<BenchServers> {
       await Promise.allSettled([temporal.stop(), postgres.stop()]);
     },
   };
+}
+
+/**
+ * Opens a store like `createStoreDatabase` does, but on a pool that reports
+ * connection errors through `onError` instead of raising them. pg's
+ * `Pool.end()` resolves before the closed connections' sockets are gone, so
+ * stopping the server right after `destroy()` can send an error to such a
+ * connection, and a pool without an error listener then ends the process.
+ *
+ * @example
+ *   const database = createBenchStoreDatabase(servers.postgres.connectionString, 8, (error) => logger.warn({ err: error }, 'store connection closed'));
+ */
+export function createBenchStoreDatabase(connectionString: string, maxConnections: number, onError: (error: Error) => void): StoreDatabase {
+  const pool = new Pool({ connectionString, max: maxConnections });
+  pool.on('error', onError);
+  return new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** The machine and software of a run, as the results file records them. */

@@ -22,7 +22,6 @@ import type { Logger } from 'pino';
 
 import { TicketClient } from '../src/client/ticket-client';
 import { createLogger } from '../src/logging';
-import { createStoreDatabase } from '../src/store/database';
 import { migrateToLatest } from '../src/store/migrate';
 import { bundleTicketWorkflows } from '../workers/desk-workers';
 import { installRuntimeLogger } from '../workers/runtime-logger';
@@ -30,7 +29,7 @@ import { measureBaseline } from './baseline';
 import { createBenchDeskConfiguration, nextWholeMinute } from './bench-desks';
 import type { BenchContext } from './context';
 import { readCpu } from './cpu-usage';
-import { describeMachine, roundToHundredths, startBenchServers, type BenchServers } from './environment';
+import { createBenchStoreDatabase, describeMachine, roundToHundredths, startBenchServers, type BenchServers } from './environment';
 import { measureLifecycle } from './lifecycle';
 import { measureWorkerMemory } from './memory';
 import { parseBenchOptions, type BenchOptions, type BenchSection } from './options';
@@ -93,7 +92,7 @@ async function main(): Promise<number> {
       errors: [],
     };
 
-    const database = createStoreDatabase(servers.postgres.connectionString);
+    const database = createBenchStoreDatabase(servers.postgres.connectionString, 1, (error) => benchLogger.warn({ err: error }, 'store connection closed'));
     await migrateToLatest(database);
     await database.destroy();
 
@@ -106,7 +105,7 @@ async function main(): Promise<number> {
 
     if (options.sections.includes('replay')) {
       await section('replay', async () => {
-        results.replay = await runReplaySection(options, servers, stamp);
+        results.replay = await runReplaySection(options, servers, benchLogger, stamp);
       });
     }
   } finally {
@@ -242,10 +241,11 @@ async function runDevServerSections(options: BenchOptions, servers: BenchServers
   }
 }
 
-async function runReplaySection(options: BenchOptions, servers: BenchServers, stamp: string): Promise<ReplayResult> {
+async function runReplaySection(options: BenchOptions, servers: BenchServers, benchLogger: Logger, stamp: string): Promise<ReplayResult> {
   // `sundesk replay` runs its workers in its own process, so this one does too; the bundle is built before the clock starts.
   await bundleTicketWorkflows();
-  const database = createStoreDatabase(servers.postgres.connectionString, { maxConnections: 8 });
+  // Eight connections, as `sundesk replay` opens.
+  const database = createBenchStoreDatabase(servers.postgres.connectionString, 8, (error) => benchLogger.warn({ err: error }, 'store connection closed'));
   const replayLogger = createLogger({ name: 'sundesk-bench-replay', file: path.join(options.outputDirectory, `${stamp}-replay.log`) });
   try {
     return await measureReplay({ logPath: options.replayLogPath, limit: options.replayLimit, database, logger: replayLogger, progress });
