@@ -4,8 +4,7 @@ import { TicketClient } from '../src/client/ticket-client';
 import type { StoreDatabase } from '../src/store/database';
 import { findTicket, listTicketEvents } from '../src/store/ticket-store';
 import type { ticketWorkflow } from '../workflows/ticket';
-import { createTestStore, eventually, nextWinterMonday, startDeskWorkers } from './support/desk-harness';
-import { createTimeSkippingEnvironment } from './setup/test-environment';
+import { eventually, nextWinterMonday, startTimeSkippingDesk, type TimeSkippingDesk } from './support/desk-harness';
 
 const hourMilliseconds = 60 * 60 * 1000;
 const dayMilliseconds = 24 * hourMilliseconds;
@@ -13,22 +12,18 @@ const dayMilliseconds = 24 * hourMilliseconds;
 describe('auto-close policy (time skipping)', () => {
   let environment: TestWorkflowEnvironment;
   let database: StoreDatabase;
-  let desk: Awaited<ReturnType<typeof startDeskWorkers>>;
   let tickets: TicketClient;
+  let desk: TimeSkippingDesk;
 
   beforeAll(async () => {
-    environment = await createTimeSkippingEnvironment();
-    ({ database } = await createTestStore());
-    desk = await startDeskWorkers(environment.nativeConnection, environment.namespace ?? 'default', database, {
+    desk = await startTimeSkippingDesk({
       confirmationPolicy: { name: 'close-after-3-business-days', reminderAfterBusinessDays: [1], autoCloseAfterBusinessDays: 3 },
     });
-    tickets = new TicketClient(environment.client, { searchAttributes: false });
+    ({ environment, database, tickets } = desk);
   });
 
   afterAll(async () => {
     await desk?.stop();
-    await database?.destroy();
-    await environment?.teardown();
   });
 
   test('closes without confirmation after three business days', async () => {

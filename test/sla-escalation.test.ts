@@ -4,9 +4,8 @@ import { TicketClient } from '../src/client/ticket-client';
 import type { TicketEvent } from '../src/domain/ticket';
 import type { StoreDatabase } from '../src/store/database';
 import { listTicketEvents } from '../src/store/ticket-store';
-import { createTestStore, eventually, startDeskWorkers } from './support/desk-harness';
+import { eventually, startTimeSkippingDesk, type TimeSkippingDesk } from './support/desk-harness';
 import { recordHistory } from './support/histories';
-import { createTimeSkippingEnvironment } from './setup/test-environment';
 
 const minuteMilliseconds = 60 * 1000;
 
@@ -22,20 +21,16 @@ function atSecond(milliseconds: number): string {
 describe('SLA escalation (time skipping)', () => {
   let environment: TestWorkflowEnvironment;
   let database: StoreDatabase;
-  let desk: Awaited<ReturnType<typeof startDeskWorkers>>;
   let tickets: TicketClient;
+  let desk: TimeSkippingDesk;
 
   beforeAll(async () => {
-    environment = await createTimeSkippingEnvironment();
-    ({ database } = await createTestStore());
-    desk = await startDeskWorkers(environment.nativeConnection, environment.namespace ?? 'default', database);
-    tickets = new TicketClient(environment.client, { searchAttributes: false });
+    desk = await startTimeSkippingDesk();
+    ({ environment, database, tickets } = desk);
   });
 
   afterAll(async () => {
     await desk?.stop();
-    await database?.destroy();
-    await environment?.teardown();
   });
 
   test('P1 levels fire once, at their instants, never after resolution', async () => {

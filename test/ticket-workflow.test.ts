@@ -7,9 +7,8 @@ import type { StoreDatabase } from '../src/store/database';
 import { findTicket, listTicketEvents } from '../src/store/ticket-store';
 import { ticketStateQuery } from '../workflows/messages';
 import type { ticketWorkflow } from '../workflows/ticket';
-import { createTestStore, eventually, nextWinterMonday, startDeskWorkers } from './support/desk-harness';
+import { eventually, nextWinterMonday, startTimeSkippingDesk, type TimeSkippingDesk } from './support/desk-harness';
 import { recordHistory } from './support/histories';
-import { createTimeSkippingEnvironment } from './setup/test-environment';
 
 const hourMilliseconds = 60 * 60 * 1000;
 
@@ -30,20 +29,16 @@ function ticketInput(ticketId: string, overrides: Partial<OpenTicketInput> = {})
 describe('ticket workflow (time skipping)', () => {
   let environment: TestWorkflowEnvironment;
   let database: StoreDatabase;
-  let desk: Awaited<ReturnType<typeof startDeskWorkers>>;
   let tickets: TicketClient;
+  let desk: TimeSkippingDesk;
 
   beforeAll(async () => {
-    environment = await createTimeSkippingEnvironment();
-    ({ database } = await createTestStore());
-    desk = await startDeskWorkers(environment.nativeConnection, environment.namespace ?? 'default', database);
-    tickets = new TicketClient(environment.client, { searchAttributes: false });
+    desk = await startTimeSkippingDesk();
+    ({ environment, database, tickets } = desk);
   });
 
   afterAll(async () => {
     await desk?.stop();
-    await database?.destroy();
-    await environment?.teardown();
   });
 
   test('hand-off at shift end runs on the receiving desk queue', async () => {

@@ -14,7 +14,7 @@ export const ticketStatuses: readonly TicketStatus[] = ['new', 'assigned', 'pend
 /** Statuses after which the ticket workflow completes. */
 export const terminalStatuses: readonly TicketStatus[] = ['closed', 'cancelled'];
 
-/** Why a ticket waits; the SLA resolution clock pauses while it does. */
+/** Reason a ticket waits; the SLA resolution clock pauses for the reasons the policy names. */
 export type PendingReason = 'customer' | 'vendor' | 'change' | 'problem' | 'other';
 
 export const pendingReasons: readonly PendingReason[] = ['customer', 'vendor', 'change', 'problem', 'other'];
@@ -63,7 +63,7 @@ export interface TicketEvent {
   details: Record<string, unknown>;
 }
 
-/** What a caller supplies to open a ticket. */
+/** Fields a caller supplies to open a ticket. */
 export interface OpenTicketInput {
   ticketId: string;
   title: string;

@@ -15,7 +15,10 @@ import { createStoreDatabase, type StoreDatabase } from '../../src/store/databas
 import { migrateToLatest } from '../../src/store/migrate';
 import { createDeskWorkers } from '../../workers/desk-workers';
 import { installRuntimeLogger } from '../../workers/runtime-logger';
-import { testDatabaseUrl } from '../setup/test-environment';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
+import { TicketClient } from '../../src/client/ticket-client';
+import { createTimeSkippingEnvironment, testDatabaseUrl } from '../setup/test-environment';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -106,7 +109,7 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMilliseco
   throw new Error(`condition not met within ${timeoutMilliseconds} ms`);
 }
 
-/** The first Monday at least a day after `fromMilliseconds` that lies in northern winter (mid November to February), at 00:00 UTC. */
+/** Returns the first Monday at least a day after `fromMilliseconds` that lies in northern winter (mid November to February), at 00:00 UTC. */
 export function nextWinterMonday(fromMilliseconds: number): Date {
   const day = new Date(fromMilliseconds + 24 * 60 * 60 * 1000);
   day.setUTCHours(0, 0, 0, 0);
@@ -118,4 +121,37 @@ export function nextWinterMonday(fromMilliseconds: number): Date {
     }
     day.setUTCDate(day.getUTCDate() + 1);
   }
+}
+
+/** A time-skipping server with a fresh store, the desk's workers and a ticket client, as the time-skipping test files use them. */
+export interface TimeSkippingDesk {
+  environment: TestWorkflowEnvironment;
+  database: StoreDatabase;
+  tickets: TicketClient;
+  /** Stops the workers, closes the store and the server. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts a time-skipping server, a migrated store and the desk's workers on it.
+ *
+ * @example
+ *   const desk = await startTimeSkippingDesk({ deskIds: ['emea'] });
+ *   await desk.stop();
+ */
+export async function startTimeSkippingDesk(options: Parameters<typeof startDeskWorkers>[3] = {}): Promise<TimeSkippingDesk> {
+  const environment = await createTimeSkippingEnvironment();
+  const { database } = await createTestStore();
+  const workers = await startDeskWorkers(environment.nativeConnection, environment.namespace ?? 'default', database, options);
+
+  return {
+    environment,
+    database,
+    tickets: new TicketClient(environment.client, { searchAttributes: false }),
+    stop: async () => {
+      await workers.stop();
+      await database.destroy();
+      await environment.teardown();
+    },
+  };
 }
