@@ -62,9 +62,34 @@ describe('organisation settings file', () => {
     ['bad reminder days', { confirmationPolicy: { reminderAfterBusinessDays: [0] } }, /invalid confirmationPolicy.reminderAfterBusinessDays \[0\]/],
     ['bad auto-close', { confirmationPolicy: { autoCloseAfterBusinessDays: 'soon' } }, /invalid confirmationPolicy.autoCloseAfterBusinessDays "soon"/],
     ['bad matrix', { priorityMatrix: { high: { high: 7 } } }, /invalid priority 7 at high.high/],
+    ['a list', [{ priorityMatrix: defaultPriorityMatrix }], /a-list\.json: expected a JSON object with the keys priorityMatrix, confirmationPolicy, notifications, found a list$/],
   ])('%s is rejected with the file named', (name, content, message) => {
     const file = settingsFile(`${name.replace(/ /g, '-')}.json`, content);
     expect(() => loadOrganisationSettings(file)).toThrow(InvalidSettingsError);
     expect(() => loadOrganisationSettings(file)).toThrow(message);
+  });
+
+  test('unknown key is rejected', () => {
+    const file = settingsFile('misspelt.json', { priorityMatrx: fourLevelPriorityMatrix });
+
+    expect(() => loadOrganisationSettings(file)).toThrow(InvalidSettingsError);
+    expect(() => loadOrganisationSettings(file)).toThrow(
+      `${file}: unknown key 'priorityMatrx': a settings file has only the keys priorityMatrix, confirmationPolicy, notifications; remove or rename it`,
+    );
+  });
+
+  test('every unknown key is named', () => {
+    const file = settingsFile('two-unknown.json', { confirmationPolicy: { reminderAfterBusinessDays: [2] }, slaPolicy: {}, theme: 'dark' });
+
+    expect(() => loadOrganisationSettings(file)).toThrow(/unknown keys 'slaPolicy', 'theme': a settings file has only the keys priorityMatrix, confirmationPolicy, notifications; remove or rename them$/);
+  });
+
+  test('notifications key is allowed', () => {
+    // Read by the notification settings, not here; its content is not checked by this loader.
+    const file = settingsFile('with-notifications.json', { priorityMatrix: fourLevelPriorityMatrix, notifications: { webhook: { url: 'http://127.0.0.1:9000/hooks' } } });
+    const settings = loadOrganisationSettings(file);
+
+    expect(settings.priorityMatrix).toEqual(fourLevelPriorityMatrix);
+    expect(settings).not.toHaveProperty('notifications');
   });
 });

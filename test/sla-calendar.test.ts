@@ -3,19 +3,40 @@
  * shows the reasoning; the UTC offsets used are those of the 2026 time-zone
  * rules:
  *
- * - Europe (London, Warsaw): summer time from 2026-03-29T01:00Z to 2026-10-25T01:00Z.
- * - America/New_York: EDT from 2026-03-08T07:00Z (02:00 EST) to 2026-11-01T06:00Z (02:00 EDT).
+ * - Europe (London, Warsaw): summer time from 2026-03-29T01:00Z to 2026-10-25T01:00Z. On 25 Oct
+ *   London repeats 01:00-02:00 (first 00:00Z-01:00Z, again 01:00Z-02:00Z) and Warsaw 02:00-03:00
+ *   (first 00:00Z-01:00Z, again 01:00Z-02:00Z).
+ * - America/New_York: EDT from 2026-03-08T07:00Z (02:00 EST) to 2026-11-01T06:00Z (02:00 EDT), so
+ *   01:00-02:00 runs first 05:00Z-06:00Z, again 06:00Z-07:00Z.
  * - Australia/Sydney: AEDT (+11) until 2026-04-04T16:00Z (03:00 -> 02:00), again from 2026-10-03T16:00Z (02:00 -> 03:00).
+ *   The repeated 02:00-03:00 runs first 15:00Z-16:00Z, again 16:00Z-17:00Z.
  * - Australia/Lord_Howe: +11 until 2026-04-04T15:00Z (02:00 -> 01:30, +10:30), +11 again from 2026-10-03T15:30Z (02:00 -> 02:30).
+ *   The repeated 01:30-02:00 runs first 14:30Z-15:00Z, again 15:00Z-15:30Z.
  * - Asia/Kolkata: +05:30 all year.
  *
  * Weekdays in 2026: Jan 12 and 19 are Mondays, Mar 8 and 29, Apr 5, Oct 4 and 25, Nov 1 are Sundays,
  * Apr 3 and Dec 25 are Fridays.
+ *
+ * Calendars of local hours count a repeated local time once, at its first
+ * occurrence; only 24x7 counts real time.
  */
 
 import { DateTime, Interval } from 'luxon';
 
-import { alwaysOpenCalendar, buildSlaCalendarRegistry, deskCalendar, findSlaCalendar, followTheSunCalendar, UnknownSlaCalendarError, weeklyCalendar } from '../src/calendar/business-calendars';
+import {
+  alwaysOpenCalendar,
+  buildSlaCalendarRegistry,
+  deskCalendar,
+  findSlaCalendar,
+  followTheSunCalendar,
+  InvalidSlaCalendarError,
+  specialistGroupCalendar,
+  timeZoneIssue,
+  UnknownSlaCalendarError,
+  weeklyCalendar,
+  type WeeklyCalendarDefinition,
+} from '../src/calendar/business-calendars';
+import { repeatedLocalTimeIntervals } from '../src/calendar/local-time-ranges';
 import { computeDueInstant, dueInstantAfterPriorityChange, elapsedBusinessMinutes, escalationInstants, InvalidSlaArgumentError, NoOpenTimeError, type SlaCalendar } from '../src/calendar/sla-calendar';
 import { computeSlaClockSnapshot, type SlaClockRecord } from '../src/calendar/sla-clock';
 import type { DeskDefinition } from '../src/domain/desks';
@@ -63,6 +84,26 @@ const testDesks: DeskDefinition[] = [
   { id: 'amer', name: 'AMER desk', timeZone: 'America/New_York', taskQueue: 'desk-amer', shifts: [{ weekdays: [...weekdays], start: '10:00', end: '19:00' }], holidays: [] },
 ];
 const [apacDesk, emeaDesk, amerDesk] = testDesks as [DeskDefinition, DeskDefinition, DeskDefinition];
+
+/** A weekend night desk in London, Saturday 22:00 to Sunday 06:00: the night on which London falls back. */
+const londonWeekendNightDesk: DeskDefinition = {
+  id: 'london-night',
+  name: 'London weekend night desk',
+  timeZone: 'Europe/London',
+  taskQueue: 'desk-london-night',
+  shifts: [{ weekdays: [6], start: '22:00', end: '06:00' }],
+  holidays: [],
+};
+
+/** A specialist group on call in New York on Saturday nights, 22:00 to Sunday 06:00. */
+const newYorkNightGroup = {
+  id: 'database-l3',
+  name: 'Database engineering',
+  supportLevel: 'L3' as const,
+  timeZone: 'America/New_York',
+  shifts: [{ weekdays: [6 as const], start: '22:00', end: '06:00' }],
+  holidays: [],
+};
 const followTheSun = followTheSunCalendar(testDesks);
 
 function instant(text: string): DateTime {
@@ -164,13 +205,23 @@ const dueCases: DueCase[] = [
     expected: '2026-03-29T04:00:00.000Z',
   },
   {
-    // Sun 25 Oct 00:00 CEST = Sat 22:00Z. Local 02:00-03:00 happens twice, so 00:00-06:00 lasts
-    // 22:00Z-05:00Z = 7 real hours. 6.5 h after 22:00Z is 04:30Z = 05:30 CET, the same night.
-    name: 'Warsaw fall back counts real hours',
+    // Sun 25 Oct 00:00 CEST = Sat 22:00Z. Local 02:00-03:00 happens twice and counts once, at
+    // 00:00Z-01:00Z, so the night is open 22:00Z-01:00Z and 02:00Z-05:00Z: 6 hours.
+    // 4 h: 3 h until 01:00Z, the second 02:00-03:00 is skipped, 1 h from 02:00Z = 03:00Z (04:00 CET).
+    name: 'Warsaw fall back counts repeated hour once',
+    calendar: warsawNightOperations,
+    start: '2026-10-24T22:00:00Z',
+    targetMinutes: 240,
+    expected: '2026-10-25T03:00:00.000Z',
+  },
+  {
+    // The fall-back night gives 6 hours, so 30 of 390 min remain at 06:00 CET.
+    // Mon 26 Oct 00:00 CET = Sun 23:00Z + 30 min.
+    name: 'Warsaw fall back night is six hours',
     calendar: warsawNightOperations,
     start: '2026-10-24T22:00:00Z',
     targetMinutes: 390,
-    expected: '2026-10-25T04:30:00.000Z',
+    expected: '2026-10-25T23:30:00.000Z',
   },
   {
     // Sat 7 Mar 22:00 EST = 03:00Z; the shift ends Sun 06:00 EDT = 10:00Z: 7 real hours (02:00-03:00 is skipped).
@@ -182,13 +233,23 @@ const dueCases: DueCase[] = [
     expected: '2026-03-09T02:30:00.000Z',
   },
   {
-    // Sat 31 Oct 22:00 EDT = Sun 02:00Z; the shift ends Sun 06:00 EST = 11:00Z: 9 real hours
-    // (01:00-02:00 happens twice). 8.5 h after 02:00Z is 10:30Z = 05:30 EST.
+    // Sat 31 Oct 22:00 EDT = Sun 02:00Z. 01:00-02:00 counts at its first occurrence (05:00Z-06:00Z);
+    // the second one, 06:00Z-07:00Z, does not. 5 h: 02:00Z-06:00Z (4 h) and 07:00Z-08:00Z,
+    // due 03:00 EST, five wall-clock hours after 22:00.
     name: 'New York overnight across fall back',
     calendar: newYorkOvernight,
     start: '2026-11-01T02:00:00Z',
+    targetMinutes: 300,
+    expected: '2026-11-01T08:00:00.000Z',
+  },
+  {
+    // The fall-back night 22:00 EDT-06:00 EST is 9 real hours and counts 8. 30 of 510 min remain
+    // at 06:00 EST = 11:00Z; Sun 1 Nov 22:00 EST = Mon 03:00Z + 30 min.
+    name: 'New York fall back night is eight hours',
+    calendar: newYorkOvernight,
+    start: '2026-11-01T02:00:00Z',
     targetMinutes: 510,
-    expected: '2026-11-01T10:30:00.000Z',
+    expected: '2026-11-02T03:30:00.000Z',
   },
   {
     // AMER desk 10:00-19:00 New York. Fri 6 Mar 18:00 EST = 23:00Z: 60 min until 19:00 EST.
@@ -209,13 +270,23 @@ const dueCases: DueCase[] = [
     expected: '2026-04-06T01:00:00.000Z',
   },
   {
-    // Sun 5 Apr 00:00 AEDT = Sat 13:00Z; 08:00 AEST = 22:00Z, so 00:00-08:00 lasts 9 real hours.
-    // 8.5 h after 13:00Z is 21:30Z = 07:30 AEST.
+    // Sun 5 Apr 00:00 AEDT = Sat 13:00Z; 08:00 AEST = 22:00Z. 02:00-03:00 counts at 15:00Z-16:00Z
+    // only, so the night is open 13:00Z-16:00Z and 17:00Z-22:00Z: 8 hours.
+    // 7 h: 3 h until 16:00Z, then 4 h from 17:00Z = 21:00Z (07:00 AEST).
     name: 'Sydney night across April fall back',
     calendar: sydneyNight,
     start: '2026-04-04T13:00:00Z',
+    targetMinutes: 420,
+    expected: '2026-04-04T21:00:00.000Z',
+  },
+  {
+    // The 8 counted hours end at 08:00 AEST = 22:00Z with 30 of 510 min left.
+    // Mon 6 Apr 00:00 AEST = Sun 14:00Z + 30 min.
+    name: 'Sydney fall back night is eight hours',
+    calendar: sydneyNight,
+    start: '2026-04-04T13:00:00Z',
     targetMinutes: 510,
-    expected: '2026-04-04T21:30:00.000Z',
+    expected: '2026-04-05T14:30:00.000Z',
   },
   {
     // Sun 4 Oct 00:00 AEST = Sat 14:00Z; 08:00 AEDT = 21:00Z: 7 real hours (02:00-03:00 skipped).
@@ -228,12 +299,22 @@ const dueCases: DueCase[] = [
   },
   {
     // Sun 5 Apr 00:00 +11:00 = Sat 13:00Z. At 15:00Z Lord Howe moves from 02:00 back to 01:30 (+10:30),
-    // so 00:00-04:00 lasts until 04:00+10:30 = 17:30Z: 4.5 real hours. 4 h 15 min after 13:00Z is 17:15Z.
+    // and 04:00+10:30 = 17:30Z. The second 01:30-02:00 (15:00Z-15:30Z) does not count, so the night
+    // is open 13:00Z-15:00Z and 15:30Z-17:30Z. 3 h: 2 h until 15:00Z, 1 h from 15:30Z = 16:30Z (03:00 +10:30).
     name: 'Lord Howe half-hour fall back',
     calendar: lordHoweNight,
     start: '2026-04-04T13:00:00Z',
+    targetMinutes: 180,
+    expected: '2026-04-04T16:30:00.000Z',
+  },
+  {
+    // The night counts 4 hours, as its wall clock shows, and 15 of 255 min remain at 17:30Z.
+    // Mon 6 Apr 00:00 +10:30 = Sun 13:30Z + 15 min.
+    name: 'Lord Howe fall back night is four hours',
+    calendar: lordHoweNight,
+    start: '2026-04-04T13:00:00Z',
     targetMinutes: 255,
-    expected: '2026-04-04T17:15:00.000Z',
+    expected: '2026-04-05T13:45:00.000Z',
   },
   {
     // Sun 4 Oct 00:00 +10:30 = Sat 13:30Z. At 15:30Z the clock jumps from 02:00 to 02:30 (+11),
@@ -320,6 +401,33 @@ const dueCases: DueCase[] = [
     expected: '2026-03-29T01:30:00.000Z',
   },
   {
+    // Sun 25 Oct 00:00 CEST = Sat 22:00Z. 24x7 has no local hours and counts both real hours of
+    // the repeated 02:00-03:00: 4 h later is 02:00Z = 03:00 CET, three wall-clock hours on.
+    name: '24x7 across fall back counts real time',
+    calendar: alwaysOpen,
+    start: '2026-10-24T22:00:00Z',
+    targetMinutes: 240,
+    expected: '2026-10-25T02:00:00.000Z',
+  },
+  {
+    // London desk Sat 22:00 BST (21:00Z) to Sun 06:00 GMT (06:00Z). 01:00-02:00 counts at
+    // 00:00Z-01:00Z only. 5 h: 21:00Z-01:00Z (4 h) and 02:00Z-03:00Z, due 03:00 GMT.
+    name: 'London desk shift across fall back',
+    calendar: deskCalendar(londonWeekendNightDesk),
+    start: '2026-10-24T21:00:00Z',
+    targetMinutes: 300,
+    expected: '2026-10-25T03:00:00.000Z',
+  },
+  {
+    // Group Sat 22:00 EDT (02:00Z) to Sun 06:00 EST (11:00Z), 8 counted hours. 8 h: all of it,
+    // due at the end of the shift, 06:00 EST, not an hour before as in real time.
+    name: 'New York group shift across fall back',
+    calendar: specialistGroupCalendar(newYorkNightGroup),
+    start: '2026-11-01T02:00:00Z',
+    targetMinutes: 480,
+    expected: '2026-11-01T11:00:00.000Z',
+  },
+  {
     // APAC desk 07:00-16:00 Singapore (+08:00, no DST). Mon 12 Jan 15:00 SGT = 07:00Z: 1 h until 16:00 SGT.
     // Tue 07:00 SGT = Mon 23:00Z + 3 h = Tue 02:00Z.
     name: 'APAC desk overnight in UTC',
@@ -392,12 +500,34 @@ describe('elapsedBusinessMinutes', () => {
     expect(elapsedBusinessMinutes(warsawNightOperations, instant('2026-03-28T12:00:00Z'), instant('2026-03-29T12:00:00Z'))).toBe(300);
   });
 
-  test('fall-back night has seven hours', () => {
-    expect(elapsedBusinessMinutes(warsawNightOperations, instant('2026-10-24T12:00:00Z'), instant('2026-10-25T12:00:00Z'))).toBe(420);
+  test('fall-back night has six hours', () => {
+    // 7 real hours, 22:00Z-05:00Z, of which the second 02:00-03:00 (01:00Z-02:00Z) does not count.
+    expect(elapsedBusinessMinutes(warsawNightOperations, instant('2026-10-24T12:00:00Z'), instant('2026-10-25T12:00:00Z'))).toBe(360);
   });
 
-  test('Lord Howe fall-back night has four and a half hours', () => {
-    expect(elapsedBusinessMinutes(lordHoweNight, instant('2026-04-04T12:00:00Z'), instant('2026-04-05T00:00:00Z'))).toBe(270);
+  test('Lord Howe fall-back night has four hours', () => {
+    expect(elapsedBusinessMinutes(lordHoweNight, instant('2026-04-04T12:00:00Z'), instant('2026-04-05T00:00:00Z'))).toBe(240);
+  });
+
+  test('fall-back day of an all-day calendar has 24 hours', () => {
+    // Warsaw's 25 Oct lasts from 24 Oct 22:00Z to 25 Oct 23:00Z: 25 real hours, of which 24x7
+    // counts all and a calendar open 00:00-24:00 counts the 24 that the wall clock shows.
+    const allDay = weeklyCalendar({ name: 'all-day', timeZone: 'Europe/Warsaw', weeklyHours: [{ weekdays: [...everyDay], start: '00:00', end: '24:00' }] });
+    const from = instant('2026-10-24T22:00:00Z');
+    const until = instant('2026-10-25T23:00:00Z');
+
+    expect(elapsedBusinessMinutes(allDay, from, until)).toBe(24 * 60);
+    expect(elapsedBusinessMinutes(alwaysOpen, from, until)).toBe(25 * 60);
+  });
+
+  test('elapsed time split inside the repeated hour adds up', () => {
+    // The counted time is the same however the range is cut, also inside the second 02:00-03:00.
+    const start = instant('2026-10-24T22:00:00Z');
+    const cut = instant('2026-10-25T01:30:00Z');
+    const end = instant('2026-10-25T05:00:00Z');
+
+    expect(elapsedBusinessMinutes(warsawNightOperations, start, cut)).toBe(180);
+    expect(elapsedBusinessMinutes(warsawNightOperations, cut, end)).toBe(180);
   });
 
   test('Lord Howe spring-forward night has three and a half hours', () => {
@@ -494,6 +624,18 @@ describe('dueInstantAfterPriorityChange', () => {
     expect(utc(result.dueAt)).toBe('2026-01-12T13:00:00.000Z');
   });
 
+  test('raised across fall back counts wall-clock hours', () => {
+    // Opened Sun 25 Oct 00:00 CEST (Sat 22:00Z) on the Warsaw night calendar; raised at 03:00Z
+    // (04:00 CET). Elapsed: 22:00Z-01:00Z and 02:00Z-03:00Z = 240 min, four wall-clock hours,
+    // although five real hours passed. 300 min on 24x7 leave 60: due 04:00Z.
+    const elapsed = elapsedBusinessMinutes(warsawNightOperations, instant('2026-10-24T22:00:00Z'), instant('2026-10-25T03:00:00Z'));
+    const result = dueInstantAfterPriorityChange({ calendar: alwaysOpen, changedAt: instant('2026-10-25T03:00:00Z'), elapsedBusinessMinutes: elapsed, newTargetMinutes: 300 });
+
+    expect(elapsed).toBe(240);
+    expect(result.remainingMinutes).toBe(60);
+    expect(utc(result.dueAt)).toBe('2026-10-25T04:00:00.000Z');
+  });
+
   test('raised priority already overdue', () => {
     // Mon 8 h + Tue 09:00-11:00 = 600 business minutes, more than P1's 240: due at the change, 360 min over.
     const elapsed = elapsedBusinessMinutes(londonOffice, instant('2026-01-12T09:00:00Z'), instant('2026-01-13T11:00:00Z'));
@@ -515,12 +657,29 @@ describe('weekly calendar edge cases', () => {
     expect(open.map((interval) => interval.toISO())).toEqual(['2026-03-29T01:00:00.000Z/2026-03-29T02:00:00.000Z']);
   });
 
-  test('range inside repeated hour occurs twice', () => {
-    // 02:15-02:45 on the night Warsaw repeats 02:00-03:00: once in CEST (00:15Z-00:45Z), once in CET (01:15Z-01:45Z).
+  test('range inside repeated hour counts once', () => {
+    // 02:15-02:45 on the night Warsaw repeats 02:00-03:00: the clock shows it in CEST (00:15Z-00:45Z)
+    // and again in CET (01:15Z-01:45Z), and only the first occurrence is open.
     const calendar = weeklyCalendar({ name: 'repeat', timeZone: 'Europe/Warsaw', weeklyHours: [{ weekdays: [7], start: '02:15', end: '02:45' }] });
     const open = calendar.openIntervals(instant('2026-10-24T00:00:00Z'), instant('2026-10-26T00:00:00Z'));
 
-    expect(open.map((interval) => interval.toISO())).toEqual(['2026-10-25T00:15:00.000Z/2026-10-25T00:45:00.000Z', '2026-10-25T01:15:00.000Z/2026-10-25T01:45:00.000Z']);
+    expect(open.map((interval) => interval.toISO())).toEqual(['2026-10-25T00:15:00.000Z/2026-10-25T00:45:00.000Z']);
+  });
+
+  test('range opening inside repeated hour', () => {
+    // 02:30-04:00 on the same night: 02:30 CEST = 00:30Z until the change at 01:00Z, then the
+    // second 02:00-03:00 is closed, then 03:00-04:00 CET = 02:00Z-03:00Z. 90 min, as on the wall clock.
+    const calendar = weeklyCalendar({ name: 'repeat-start', timeZone: 'Europe/Warsaw', weeklyHours: [{ weekdays: [7], start: '02:30', end: '04:00' }] });
+    const open = calendar.openIntervals(instant('2026-10-24T00:00:00Z'), instant('2026-10-26T00:00:00Z'));
+
+    expect(open.map((interval) => interval.toISO())).toEqual(['2026-10-25T00:30:00.000Z/2026-10-25T01:00:00.000Z', '2026-10-25T02:00:00.000Z/2026-10-25T03:00:00.000Z']);
+  });
+
+  test('query starting in repeated hour', () => {
+    // A window that starts at 01:30Z, inside the second 02:00-03:00, still finds the change at 01:00Z.
+    const open = warsawNightOperations.openIntervals(instant('2026-10-25T01:30:00Z'), instant('2026-10-25T06:00:00Z'));
+
+    expect(open.map((interval) => interval.toISO())).toEqual(['2026-10-25T02:00:00.000Z/2026-10-25T05:00:00.000Z']);
   });
 
   test('holiday closes the tail of an overnight range', () => {
@@ -540,11 +699,85 @@ describe('weekly calendar edge cases', () => {
   });
 
   test('invalid definitions name the field', () => {
-    expect(() => weeklyCalendar({ name: 'x', timeZone: 'Europe/Warsow', weeklyHours: [{ weekdays: [1], start: '09:00', end: '17:00' }] })).toThrow(/Europe\/Warsow.*x\.timeZone/);
-    expect(() => weeklyCalendar({ name: 'x', timeZone: 'UTC', weeklyHours: [{ weekdays: [1], start: '9:00', end: '17:00' }] })).toThrow(/"9:00" at x\.weeklyHours\[0\]\.start/);
-    expect(() => weeklyCalendar({ name: 'x', timeZone: 'UTC', weeklyHours: [{ weekdays: [8 as 1], start: '09:00', end: '17:00' }] })).toThrow(/weekdays \[8\]/);
-    expect(() => weeklyCalendar({ name: 'x', timeZone: 'UTC', weeklyHours: [{ weekdays: [1], start: '09:00', end: '17:00' }], holidays: ['2026-02-30'] })).toThrow(/2026-02-30/);
+    expect(() => weeklyCalendar({ name: 'x', timeZone: 'Europe/Warsow', weeklyHours: [{ weekdays: [1], start: '09:00', end: '17:00' }] })).toThrow(
+      /^invalid weekly calendar at x \(1 problem\):\n {2}x\.timeZone: unknown time zone 'Europe\/Warsow': did you mean 'Europe\/Warsaw'\?/,
+    );
+    expect(() => weeklyCalendar({ name: 'x', timeZone: 'UTC', weeklyHours: [{ weekdays: [1], start: '9:00', end: '17:00' }] })).toThrow(/x\.weeklyHours\[0\]\.start: invalid time "9:00"/);
+    expect(() => weeklyCalendar({ name: 'x', timeZone: 'UTC', weeklyHours: [{ weekdays: [8 as 1], start: '09:00', end: '17:00' }] })).toThrow(/x\.weeklyHours\[0\]\.weekdays: invalid weekdays \[8\]/);
+    expect(() => weeklyCalendar({ name: 'x', timeZone: 'UTC', weeklyHours: [{ weekdays: [1], start: '09:00', end: '17:00' }], holidays: ['2026-02-30'] })).toThrow(/x\.holidays\[0\]: invalid holiday "2026-02-30"/);
     expect(() => weeklyCalendar({ name: '24x7', timeZone: 'UTC', weeklyHours: [{ weekdays: [1], start: '09:00', end: '17:00' }] })).toThrow(/built in/);
+  });
+
+  test('every problem is reported', () => {
+    const definition = {
+      name: 'x',
+      timeZone: 'europe/warsaw',
+      weeklyHours: [{ weekdays: [1], start: '09:00', end: '25:00' }],
+      holdays: ['2026-12-25'],
+    } as unknown as WeeklyCalendarDefinition;
+
+    let message = '';
+    try {
+      weeklyCalendar(definition);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidSlaCalendarError);
+      message = (error as Error).message;
+    }
+
+    expect(message.split('\n')).toEqual([
+      'invalid weekly calendar at x (3 problems):',
+      "  x.holdays: unknown field 'holdays': did you mean 'holidays'? a weekly calendar has the fields name, timeZone, weeklyHours, breaks, holidays",
+      "  x.timeZone: time zone 'europe/warsaw' is spelt differently in the IANA database: write 'Europe/Warsaw'",
+      '  x.weeklyHours[0].end: invalid time "25:00": use HH:mm between 00:00 and 24:00',
+    ]);
+  });
+});
+
+describe('timeZoneIssue', () => {
+  test.each(['Europe/Warsaw', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Argentina/Buenos_Aires', 'UTC', 'Etc/GMT+5', 'US/Eastern', 'Australia/NSW', 'NZ-CHAT'])('accepts %s', (timeZone) => {
+    expect(timeZoneIssue(timeZone)).toBeUndefined();
+  });
+
+  test.each([
+    ['europe/warsaw', 'Europe/Warsaw'],
+    ['EUROPE/WARSAW', 'Europe/Warsaw'],
+    ['asia/kolkata', 'Asia/Kolkata'],
+    ['Asia/kolkata', 'Asia/Kolkata'],
+    ['asia/ho_chi_minh', 'Asia/Ho_Chi_Minh'],
+    ['utc', 'UTC'],
+  ])('%s is spelt %s', (timeZone, spelling) => {
+    expect(timeZoneIssue(timeZone)).toBe(`time zone '${timeZone}' is spelt differently in the IANA database: write '${spelling}'`);
+  });
+
+  test('lower-case link gets the zone name', () => {
+    expect(timeZoneIssue('us/eastern')).toBe("time zone 'us/eastern' is not spelt as in the IANA database: write 'America/New_York', the name of the same zone there");
+  });
+
+  test('unknown zone gets the near name', () => {
+    expect(timeZoneIssue('Europe/Londn')).toBe("unknown time zone 'Europe/Londn': did you mean 'Europe/London'? use an IANA time zone name such as Europe/Warsaw or Asia/Kolkata");
+    expect(timeZoneIssue('Mars/Olympus')).toBe("unknown time zone 'Mars/Olympus': use an IANA time zone name such as Europe/Warsaw or Asia/Kolkata");
+    expect(timeZoneIssue(7)).toBe('expected an IANA time zone name such as Europe/Warsaw, found number 7');
+  });
+});
+
+describe('repeatedLocalTimeIntervals', () => {
+  const year2026 = [instant('2026-01-01T00:00:00Z'), instant('2027-01-01T00:00:00Z')] as const;
+
+  test.each([
+    ['Europe/Warsaw', ['2026-10-25T01:00:00.000Z/2026-10-25T02:00:00.000Z']],
+    ['America/New_York', ['2026-11-01T06:00:00.000Z/2026-11-01T07:00:00.000Z']],
+    ['Australia/Sydney', ['2026-04-04T16:00:00.000Z/2026-04-04T17:00:00.000Z']],
+    ['Australia/Lord_Howe', ['2026-04-04T15:00:00.000Z/2026-04-04T15:30:00.000Z']],
+    ['America/Sao_Paulo', []],
+    ['Asia/Kolkata', []],
+  ])('%s in 2026', (timeZone, expected) => {
+    expect(repeatedLocalTimeIntervals(timeZone, ...year2026).map((interval) => interval.toISO())).toEqual(expected);
+  });
+
+  test('clipped to the range', () => {
+    const repeated = repeatedLocalTimeIntervals('Europe/Warsaw', instant('2026-10-25T01:30:00Z'), instant('2026-10-25T03:00:00Z'));
+
+    expect(repeated.map((interval) => interval.toISO())).toEqual(['2026-10-25T01:30:00.000Z/2026-10-25T02:00:00.000Z']);
   });
 });
 

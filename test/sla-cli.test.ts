@@ -216,11 +216,63 @@ describe('sundesk sla due', () => {
     expectUsageError(await sundesk('sla', 'due', '--calendar', '24x7', '--start', 'tomorrow', '--target', '4h'), /^invalid --start 'tomorrow'.*for example 2026-03-27T16:00:00Z$/);
   });
 
+  test('date without time is rejected', async () => {
+    // luxon reads 2026-03-27 as midnight, and its "-27" looks like a UTC offset.
+    const run = await sundesk('sla', 'due', '--calendar', '24x7', '--start', '2026-03-27', '--target', '4h');
+
+    expectUsageError(run, /^invalid --start '2026-03-27': a date alone names no instant; add a time of day and a UTC offset, for example 2026-03-27T00:00:00Z for midnight UTC$/);
+    expect(run.stdout).toBe('');
+  });
+
+  test('other instants without date and time are rejected', async () => {
+    const due = (start: string): Promise<CliRun> => sundesk('sla', 'due', '--calendar', '24x7', '--start', start, '--target', '4h');
+
+    expectUsageError(await due('2026-03'), /^invalid --start '2026-03': a date alone names no instant/);
+    expectUsageError(await due('2026-W13-5'), /^invalid --start '2026-W13-5': a date alone names no instant/);
+    expectUsageError(await due('10:00:00Z'), /^invalid --start '10:00:00Z': a time of day without a date names no instant; write the date, T and the time with offset, for example 2026-03-27T16:00:00Z$/);
+    expectUsageError(await due('2026-03-27T10:00'), /^invalid --start '2026-03-27T10:00': the instant has no UTC offset/);
+  });
+
+  test('basic and week forms with offset are accepted', async () => {
+    // 20260327T150000Z and 2026-W13-5T15:00Z are both Fri 27 Mar 15:00Z; 1 h on 24x7.
+    for (const start of ['20260327T150000Z', '2026-W13-5T15:00Z', '2026-03-27T10:00-05:00']) {
+      const run = await sundesk('sla', 'due', '--calendar', '24x7', '--start', start, '--target', '1h', '--json');
+
+      expect(run.error).toBeUndefined();
+      expect(JSON.parse(run.stdout).dueAt).toBe('2026-03-27T16:00:00.000Z');
+    }
+  });
+
   test('bad durations are rejected', async () => {
-    for (const target of ['4x', '4 hours', '30m2h', 'h', '-4h', '1.5h']) {
+    for (const target of ['4x', '4 hours', '30m2h', 'h', '-4h', '-0m', '1.5h', '']) {
       expectUsageError(await sundesk('sla', 'due', '--calendar', '24x7', '--start', '2026-01-16T12:00:00Z', '--target', target), new RegExp(`^invalid --target '${target.replace('.', '\\.')}': use whole days, hours and minutes`));
     }
-    expectUsageError(await sundesk('sla', 'due', '--calendar', '24x7', '--start', '2026-01-16T12:00:00Z', '--target', '0m'), /^invalid --target '0m': a target must be longer than zero minutes$/);
+  });
+
+  test('zero target is due at start', async () => {
+    // Sunday 18 Jan: the EMEA desk is closed, but a zero target needs no open time.
+    for (const target of ['0m', '0h', '0d0h0m']) {
+      const run = await sundesk('sla', 'due', '--calendar', 'desk:emea', '--start', '2026-01-18T10:00:00Z', '--target', target, '--json');
+
+      expect(run.error).toBeUndefined();
+      expect(JSON.parse(run.stdout)).toEqual({
+        calendar: 'desk:emea',
+        calendarTimeZone: 'Europe/Warsaw',
+        start: '2026-01-18T10:00:00.000Z',
+        targetMinutes: 0,
+        pauses: [],
+        dueAt: '2026-01-18T10:00:00.000Z',
+        dueAtLocal: '2026-01-18T11:00:00.000+01:00',
+      });
+    }
+  });
+
+  test('zero target as text', async () => {
+    const run = await sundesk('sla', 'due', '--calendar', '24x7', '--start', '2026-01-18T10:00:00Z', '--target', '0m');
+
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toMatch(/^target: +0m = 0 minutes of open calendar time$/m);
+    expect(run.stdout).toMatch(/^due \(UTC\): +2026-01-18T10:00:00\.000Z$/m);
   });
 
   test('bad pauses are rejected', async () => {
@@ -230,6 +282,7 @@ describe('sundesk sla due', () => {
     expectUsageError(await due('2026-01-16T15:00:00Z/2026-01-16T14:00:00Z'), /ends before or when it starts; put the earlier instant first$/);
     expectUsageError(await due('2026-01-16T14:00:00/2026-01-16T15:00:00Z'), /^invalid start of pause 1 in --pauses '2026-01-16T14:00:00': the instant has no UTC offset/);
     expectUsageError(await due('2026-01-16T14:00:00Z/2026-01-16T15:00:00Z,2026-01-17T14:00:00Z/PT2H'), /^invalid end of pause 2 in --pauses 'PT2H'/);
+    expectUsageError(await due('2026-01-16/2026-01-19'), /^invalid start of pause 1 in --pauses '2026-01-16': a date alone names no instant/);
   });
 
   test('missing option is a commander error', async () => {
@@ -251,22 +304,83 @@ describe('sundesk sla due', () => {
   test('bad calendar files are rejected', async () => {
     const due = (calendars: string): Promise<CliRun> => sundesk('sla', 'due', '--calendars', calendars, '--calendar', '24x7', '--start', '2026-01-16T12:00:00Z', '--target', '4h');
 
-    expectUsageError(await due(path.join(directory, 'missing.json')), /^cannot read calendar file .*missing\.json: ENOENT/);
-    expectUsageError(await due(writeConfig('broken.json', '{ "calendars": [')), /^invalid JSON in calendar file .*broken\.json/);
-    expectUsageError(await due(writeConfig('broken.yaml', 'calendars: [\n  - name: x\n')), /^invalid YAML in calendar file .*broken\.yaml/);
-    expectUsageError(await due(writeConfig('no-list.json', { calendar: [londonOffice] })), /^invalid calendar file .*no-list\.json: expected an object with a "calendars" list/);
+    expectUsageError(await due(writeConfig('broken.json', '{ "calendars": [')), /^calendar file .*broken\.json is invalid \(1 problem\):\n {2}.*broken\.json: \(file\): invalid JSON/);
+    expectUsageError(await due(writeConfig('broken.yaml', 'calendars: [\n  - name: x\n')), /^calendar file .*broken\.yaml is invalid \(\d+ problems?\):\n {2}.*broken\.yaml:\d+:\d+: \(file\): invalid YAML/);
+    const misspeltList = await due(writeConfig('no-list.json', { calendar: [londonOffice] }));
+    expectUsageError(misspeltList, /no-list\.json:1:1: calendars: missing: list the weekly calendars, each with name, timeZone and weeklyHours$/m);
+    expectUsageError(misspeltList, /no-list\.json:1:13: calendar: unknown field 'calendar': did you mean 'calendars'\? a calendar file has the fields calendars$/m);
 
     const badZone = writeConfig('bad-zone.json', { calendars: [{ ...londonOffice, timeZone: 'Europe/Londn' }] });
-    expectUsageError(await due(badZone), /^invalid time zone "Europe\/Londn" at calendars\[0\]\.timeZone: use an IANA zone name such as Europe\/Warsaw \(in .*bad-zone\.json\)$/);
+    expectUsageError(await due(badZone), /bad-zone\.json:1:\d+: calendars\[0\]\.timeZone: unknown time zone 'Europe\/Londn': did you mean 'Europe\/London'\? use an IANA time zone name/);
+
+    const lowerCaseZone = writeConfig('lower-case-zone.json', { calendars: [{ ...londonOffice, timeZone: 'europe/warsaw' }] });
+    expectUsageError(await due(lowerCaseZone), /calendars\[0\]\.timeZone: time zone 'europe\/warsaw' is spelt differently in the IANA database: write 'Europe\/Warsaw'$/);
 
     const badBreak = writeConfig('bad-break.json', { calendars: [{ ...londonOffice, breaks: [{ start: '12:30', end: '13:60' }] }] });
-    expectUsageError(await due(badBreak), /^invalid time "13:60" at calendars\[0\]\.breaks\[0\]\.end: use HH:mm between 00:00 and 24:00/);
+    expectUsageError(await due(badBreak), /calendars\[0\]\.breaks\[0\]\.end: invalid time "13:60": use HH:mm between 00:00 and 24:00$/);
 
     const duplicate = writeConfig('duplicate.json', { calendars: [londonOffice, londonOffice] });
-    expectUsageError(await due(duplicate), /^duplicate calendar name 'london-office'/);
+    expectUsageError(await due(duplicate), /calendars\[1\]\.name: duplicate calendar name 'london-office': calendars\[0\] has it already/);
 
     const reserved = writeConfig('reserved.json', { calendars: [{ ...londonOffice, name: 'desk:london' }] });
-    expectUsageError(await due(reserved), /^invalid calendar name 'desk:london' at calendars\[0\]\.name/);
+    expectUsageError(await due(reserved), /calendars\[0\]\.name: invalid calendar name 'desk:london'/);
+  });
+
+  test('calendar file lists every problem', async () => {
+    // Six problems in two calendars, one per line, in file order with line and column.
+    const yaml = [
+      'calendars:',
+      '  - name: london-office',
+      '    timeZone: europe/london',
+      '    weeklyHours: [{ weekdays: [1, 2, 3, 4, 5], start: "09:00", end: "17:30" }]',
+      '    holdays: ["2026-12-25"]',
+      '  - name: kolkata-office',
+      '    timeZone: Asia/Kolkata',
+      '    weeklyHours: [{ weekdays: [1, 8], start: "09:30", end: "18:30" }]',
+      '    breaks: [{ start: "13:00", ends: "14:00" }]',
+      '    holidays: ["2026-01-26", "2026-02-30"]',
+      '',
+    ].join('\n');
+    const calendars = writeConfig('several-problems.yaml', yaml);
+    const run = await sundesk('sla', 'due', '--calendars', calendars, '--calendar', 'kolkata-office', '--start', '2026-01-16T12:00:00Z', '--target', '4h');
+
+    expect(run.error).toBeInstanceOf(CommandError);
+    expect((run.error as CommandError).exitCode).toBe(2);
+    expect((run.error as CommandError).message.split('\n')).toEqual([
+      `calendar file ${calendars} is invalid (6 problems):`,
+      `  ${calendars}:3:15: calendars[0].timeZone: time zone 'europe/london' is spelt differently in the IANA database: write 'Europe/London'`,
+      `  ${calendars}:5:14: calendars[0].holdays: unknown field 'holdays': did you mean 'holidays'? a weekly calendar has the fields name, timeZone, weeklyHours, breaks, holidays`,
+      `  ${calendars}:8:31: calendars[1].weeklyHours[0].weekdays: invalid weekdays [1,8]: use a non-empty list of ISO weekdays, 1 for Monday to 7 for Sunday`,
+      `  ${calendars}:9:14: calendars[1].breaks[0].end: missing end: write the local time as HH:mm, for example "09:00"`,
+      `  ${calendars}:9:38: calendars[1].breaks[0].ends: unknown field 'ends': did you mean 'end'? a range has the fields weekdays, start, end`,
+      `  ${calendars}:10:30: calendars[1].holidays[1]: invalid holiday "2026-02-30": use a date as yyyy-MM-dd, for example "2026-12-25"`,
+    ]);
+  });
+
+  test('missing calendar file is one line', async () => {
+    const missing = path.join(directory, 'missing.json');
+    const run = await sundesk('sla', 'due', '--calendars', missing, '--calendar', '24x7', '--start', '2026-01-16T12:00:00Z', '--target', '4h');
+
+    expectUsageError(run, /^cannot read calendar file .*missing\.json: file not found; pass the path of a YAML or JSON file with a "calendars" list of weekly calendars \(see docs\/sla\.md\)$/);
+    expect((run.error as CommandError).message).not.toMatch(/ENOENT|\n/);
+  });
+
+  test('folder as calendar file is one line', async () => {
+    const run = await sundesk('sla', 'due', '--calendars', directory, '--calendar', '24x7', '--start', '2026-01-16T12:00:00Z', '--target', '4h');
+
+    expectUsageError(run, /^cannot read calendar file .*: it is a folder, not a file; pass the path of a YAML or JSON file/);
+    expect((run.error as CommandError).message).not.toMatch(/EISDIR|\n/);
+  });
+
+  test('calendar file counts fall-back hour once', async () => {
+    // Warsaw night calendar 00:00-06:00 on the night of 25 Oct: 22:00Z-01:00Z and, after the
+    // second 02:00-03:00, 02:00Z-05:00Z. 4 h from 00:00 CEST are due at 04:00 CET = 03:00Z.
+    const night = { name: 'warsaw-night', timeZone: 'Europe/Warsaw', weeklyHours: [{ weekdays: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '06:00' }] };
+    const calendars = writeConfig('warsaw-night.json', { calendars: [night] });
+    const run = await sundesk('sla', 'due', '--calendars', calendars, '--calendar', 'warsaw-night', '--start', '2026-10-25T00:00:00+02:00', '--target', '4h', '--json');
+
+    expect(run.error).toBeUndefined();
+    expect(JSON.parse(run.stdout)).toMatchObject({ start: '2026-10-24T22:00:00.000Z', dueAt: '2026-10-25T03:00:00.000Z', dueAtLocal: '2026-10-25T04:00:00.000+01:00' });
   });
 
   test('calendar that never opens is reported', async () => {

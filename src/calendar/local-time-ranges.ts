@@ -3,9 +3,10 @@
  * Europe/Warsaw") to the real instants at which they occur, using the UTC
  * offsets of the time-zone database. A range that contains a spring-forward
  * gap is shorter than its wall-clock length. One that spans a fall-back overlap
- * is longer, by exactly the shift (60 minutes in most zones, 30 on Lord Howe
- * Island). Runs in activities and the CLI, never in workflow code, because it
- * reads the time-zone database.
+ * covers the repeated local times twice, and `withoutRepeatedLocalTimes` then
+ * removes their second occurrence, so that a calendar counts wall-clock time.
+ * Runs in activities and the CLI, never in workflow code, because it reads the
+ * time-zone database.
  */
 
 import { DateTime, FixedOffsetZone, IANAZone, Interval } from 'luxon';
@@ -26,11 +27,20 @@ export interface OffsetSegment {
 
 const millisecondsPerHour = 3_600_000;
 
+const millisecondsPerMinute = 60_000;
+
 /**
  * UTC offsets lie between -12:00 and +14:00 in today's time-zone database. The
  * margin of a few hours also covers historical local mean time offsets.
  */
 const widestOffsetMinutes = 18 * 60;
+
+/**
+ * How far back `repeatedLocalTimeIntervals` looks for the change that set a
+ * clock back. A local time read more than 36 hours earlier is always behind
+ * the present local time, because offsets differ by at most 2 × 18 hours.
+ */
+const repeatLookbackMilliseconds = 2 * widestOffsetMinutes * millisecondsPerMinute;
 
 /**
  * Splits [from, until) into stretches of constant UTC offset in `timeZone`,
@@ -123,7 +133,8 @@ export function searchWindowForLocalDates(firstDate: LocalDate, lastDate: LocalD
  * Local times that the zone skips have no instant, so they add nothing. Local
  * times that occur twice have two instants, and both belong to the range. So a
  * range covers exactly the real time during which a wall clock in the zone
- * reads a time inside it.
+ * reads a time inside it. Calendars that count each local time once pass the
+ * result through `withoutRepeatedLocalTimes`.
  *
  * @example
  *   // 00:00-06:00 on the night Warsaw springs forward lasts 5 real hours:
@@ -142,6 +153,86 @@ export function localRangeIntervals(segments: readonly OffsetSegment[], date: Lo
   }
 
   return Interval.merge(pieces);
+}
+
+/**
+ * Lists the real time within [from, until) during which the wall clock in
+ * `timeZone` shows a local time for the second time, as disjoint intervals in
+ * time order. A change that sets the clock back by `d` ends summer time, or
+ * moves a zone to a smaller UTC offset. The clock then repeats the last `d` of
+ * local time, so the first `d` of real time after the change is listed. On 2026-10-25 Warsaw sets 03:00 CEST back to 02:00 CET at 01:00Z, so
+ * [01:00Z, 02:00Z) is the second 02:00-03:00.
+ *
+ * An instant is listed when the local time that the clock shows then is
+ * earlier than a local time that it showed before. Offsets lie within ±18
+ * hours, so only the 36 hours before an instant can decide, and the search
+ * starts that far before `from`.
+ *
+ * @throws RangeError when `timeZone` is not an IANA zone.
+ * @example
+ *   repeatedLocalTimeIntervals('Australia/Lord_Howe', DateTime.fromISO('2026-04-04T00:00Z'), DateTime.fromISO('2026-04-06T00:00Z'));
+ *   // [2026-04-04T15:00Z, 2026-04-04T15:30Z): 01:30-02:00 a second time
+ */
+export function repeatedLocalTimeIntervals(timeZone: string, from: DateTime, until: DateTime): Interval[] {
+  if (until <= from) {
+    return [];
+  }
+
+  const searchStart = from.minus({ milliseconds: repeatLookbackMilliseconds });
+  const segments = offsetSegments(timeZone, searchStart, until);
+  const requested = Interval.fromDateTimes(from.toUTC(), until.toUTC());
+
+  // Local time is shown as milliseconds since the epoch of a clock at UTC+0:
+  // the instant plus the offset. `latestLocalTime` is the latest one shown so far.
+  const repeated: Interval[] = [];
+  let latestLocalTime = Number.NEGATIVE_INFINITY;
+  for (const segment of segments) {
+    const offsetMilliseconds = segment.offsetMinutes * millisecondsPerMinute;
+    const segmentStart = segment.interval.start!.toMillis();
+    const segmentEnd = segment.interval.end!.toMillis();
+
+    // Within the segment the local time grows with real time, so the repeated
+    // part is its beginning, up to the instant at which it passes `latestLocalTime`.
+    const repeatEnd = Math.min(segmentEnd, latestLocalTime - offsetMilliseconds);
+    if (repeatEnd > segmentStart) {
+      const overlap = segmentOf(segmentStart, repeatEnd, segment.offsetMinutes).interval.intersection(requested);
+      if (overlap !== null && overlap.isValid && !overlap.isEmpty()) {
+        repeated.push(overlap);
+      }
+    }
+
+    latestLocalTime = Math.max(latestLocalTime, segmentEnd + offsetMilliseconds);
+  }
+
+  return Interval.merge(repeated);
+}
+
+/**
+ * Removes from `intervals` the real time during which the wall clock in
+ * `timeZone` repeats local times after it was set back, so that each local
+ * time counts once, at its first occurrence. Calendars defined by local hours
+ * count business hours as the clock on the wall shows them: the night of
+ * 2026-10-25 in Warsaw, 00:00-06:00, counts 6 hours, not the 7 real hours
+ * that pass. The intervals must be disjoint and in time order, and so is the result.
+ *
+ * @throws RangeError when `timeZone` is not an IANA zone.
+ * @example
+ *   withoutRepeatedLocalTimes([Interval.fromISO('2026-10-24T22:00Z/2026-10-25T05:00Z')], 'Europe/Warsaw');
+ *   // [22:00Z, 01:00Z) and [02:00Z, 05:00Z)
+ */
+export function withoutRepeatedLocalTimes(intervals: readonly Interval[], timeZone: string): Interval[] {
+  const first = intervals[0];
+  const last = intervals.at(-1);
+  if (first === undefined || last === undefined) {
+    return [];
+  }
+
+  const repeated = repeatedLocalTimeIntervals(timeZone, first.start!, last.end!);
+  if (repeated.length === 0) {
+    return [...intervals];
+  }
+
+  return intervals.flatMap((interval) => interval.difference(...repeated)).filter((interval) => interval.isValid && !interval.isEmpty());
 }
 
 /**

@@ -2,10 +2,11 @@
  * SLA clock arithmetic on business calendars: the instant at which a target is
  * due, the business time elapsed between two instants, the instants of the
  * escalation levels, and the new due instant after a priority change. Every
- * value is a real instant (luxon DateTime), and open time is measured in real
- * elapsed time, so DST changes are exact (see local-time-ranges.ts). Runs in
- * activities and the CLI, never in workflow code, because calendars read the
- * time-zone database.
+ * value is a real instant (luxon DateTime), and the calendars convert their
+ * local hours to real intervals with the offsets of the time-zone database,
+ * so DST changes are exact (see local-time-ranges.ts). Runs in activities and
+ * the CLI, never in workflow code, because calendars read the time-zone
+ * database.
  *
  * The calendars themselves (24x7, weekly hours, desks, follow the sun) are
  * built in business-calendars.ts.
@@ -84,10 +85,11 @@ function countedIntervals(calendar: SlaCalendar, from: DateTime, until: DateTime
 
 /**
  * Computes the instant at which `targetMinutes` of the calendar's open time
- * have elapsed after `start`, not counting the pause intervals. Open time runs
- * in real elapsed time, so a local hour skipped by a spring-forward change is
- * not counted and the hour repeated by a fall-back change is counted as the
- * real hour it is. A due instant that falls exactly at the end of an open
+ * have elapsed after `start`, not counting the pause intervals. The calendar
+ * decides what is open: on a calendar of local hours a local hour skipped by a
+ * spring-forward change is not counted and the hour repeated by a fall-back
+ * change is counted once, while 24x7 counts every real hour. A due instant
+ * that falls exactly at the end of an open
  * interval stays there instead of moving to the next opening. A target of 0
  * is due at `start`.
  *

@@ -57,10 +57,32 @@ function validateConfirmationPolicy(value: unknown, file: string): ConfirmationP
 }
 
 /**
+ * Top-level keys of the settings file. `notifications` configures the
+ * notification channels (src/config/notification-settings.ts) and is not read here.
+ */
+export const settingsFileKeys: readonly string[] = ['priorityMatrix', 'confirmationPolicy', 'notifications'];
+
+/** Checks that the file holds a JSON object with only known keys, so that a misspelt key is not silently ignored. */
+function validateSettingsKeys(content: unknown, file: string): Record<string, unknown> {
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+    throw new InvalidSettingsError(`${file}: expected a JSON object with the keys ${settingsFileKeys.join(', ')}, found ${Array.isArray(content) ? 'a list' : JSON.stringify(content)}`);
+  }
+
+  const unknownKeys = Object.keys(content).filter((key) => !settingsFileKeys.includes(key));
+  if (unknownKeys.length > 0) {
+    const names = unknownKeys.map((key) => `'${key}'`).join(', ');
+    throw new InvalidSettingsError(`${file}: unknown ${unknownKeys.length === 1 ? 'key' : 'keys'} ${names}: a settings file has only the keys ${settingsFileKeys.join(', ')}; remove or rename ${unknownKeys.length === 1 ? 'it' : 'them'}`);
+  }
+  return content as Record<string, unknown>;
+}
+
+/**
  * Loads the organisation settings from SUNDESK_SETTINGS (a JSON file with
  * optional `priorityMatrix` and `confirmationPolicy`), or returns the defaults.
+ * The file may also hold `notifications`, which this function ignores.
  *
- * @throws InvalidSettingsError naming the file and the bad value.
+ * @throws InvalidSettingsError naming the file and the bad value, also for a
+ *   key other than those of `settingsFileKeys`.
  * @example
  *   const { priorityMatrix } = loadOrganisationSettings();
  */
@@ -69,12 +91,13 @@ export function loadOrganisationSettings(file: string | undefined = process.env.
     return defaultOrganisationSettings;
   }
 
-  let parsed: Record<string, unknown>;
+  let content: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    content = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new InvalidSettingsError(`cannot read settings file ${file}: ${(error as Error).message}. Fix the file or unset SUNDESK_SETTINGS`);
   }
+  const parsed = validateSettingsKeys(content, file);
 
   let priorityMatrix = defaultPriorityMatrix;
   if (parsed.priorityMatrix !== undefined) {

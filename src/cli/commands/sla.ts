@@ -15,25 +15,66 @@ import { printFields, printJson } from '../print';
 /** Exit status for bad input; CommandError reserves 2 for usage errors. */
 const usageErrorExitCode = 2;
 
+/** UTC offset at the end of the time of day: `Z`, `+02`, `+0200` or `+02:00`. */
 const offsetPattern = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/;
 
+/** ISO 8601 dates without a time of day: calendar (`2026-03-27`, `20260327`, `2026-03`, `2026`), week (`2026-W13-5`) and ordinal (`2026-086`). */
+const dateOnlyPattern = /^\d{4}(?:-?\d{2}(?:-?\d{2})?|-?W\d{2}(?:-?\d)?|-?\d{3})?$/;
+
+const instantExample = 'for example 2026-03-27T16:00:00Z';
+
 /**
- * Parses an ISO 8601 instant that carries a UTC offset (`Z` or `+02:00`).
- * A local time without offset names no instant, so it is rejected.
+ * Parses an ISO 8601 instant: a date, a time of day and a UTC offset (`Z` or
+ * `+02:00`). A date alone or a local time without offset names no instant,
+ * so both are rejected.
  *
- * @throws CommandError with exit status 2 naming the option and the value.
+ * @throws CommandError with exit status 2 naming the option, the value and the fix.
  * @example
  *   parseInstantOption('2026-03-27T16:00:00Z', '--start');
  */
 export function parseInstantOption(text: string, option: string): DateTime {
-  const instant = DateTime.fromISO(text.trim(), { setZone: true });
+  const trimmed = text.trim();
+  const instant = DateTime.fromISO(trimmed, { setZone: true });
   if (!instant.isValid) {
-    throw new CommandError(`invalid ${option} '${text}': ${instant.invalidExplanation ?? 'not an ISO 8601 instant'}; use an ISO 8601 instant with offset, for example 2026-03-27T16:00:00Z`, usageErrorExitCode);
+    throw new CommandError(`invalid ${option} '${text}': ${instant.invalidExplanation ?? 'not an ISO 8601 instant'}; use an ISO 8601 instant with offset, ${instantExample}`, usageErrorExitCode);
   }
-  if (!offsetPattern.test(text.trim())) {
-    throw new CommandError(`invalid ${option} '${text}': the instant has no UTC offset; add Z or an offset such as +01:00, for example 2026-03-27T16:00:00Z`, usageErrorExitCode);
+
+  // luxon reads a date alone as midnight and a time alone as today, so the T
+  // between date and time is required. The offset belongs to the time of day,
+  // after the T, because a date's own dashes look like one: 2026-03-27 ends in "-27".
+  const timeSeparator = trimmed.search(/[tT]/);
+  if (timeSeparator < 0 && dateOnlyPattern.test(trimmed)) {
+    const example = /^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T00:00:00Z for midnight UTC` : '2026-03-27T00:00:00Z';
+    throw new CommandError(`invalid ${option} '${text}': a date alone names no instant; add a time of day and a UTC offset, for example ${example}`, usageErrorExitCode);
+  }
+  if (timeSeparator < 0) {
+    throw new CommandError(`invalid ${option} '${text}': a time of day without a date names no instant; write the date, T and the time with offset, ${instantExample}`, usageErrorExitCode);
+  }
+  if (!offsetPattern.test(trimmed.slice(timeSeparator + 1))) {
+    throw new CommandError(`invalid ${option} '${text}': the instant has no UTC offset; add Z or an offset such as +01:00, ${instantExample}`, usageErrorExitCode);
   }
   return instant;
+}
+
+/** A duration of zero in the form of `parseTargetDuration`, such as `0m` or `0d0h`. */
+const zeroDurationPattern = /^(?:0+d)?(?:0+h)?(?:0+m)?$/;
+
+/**
+ * Parses `--target` like `parseTargetDuration`, but also accepts a zero
+ * duration such as `0m`: a target of zero is due at the start instant. SLA
+ * policies keep rejecting zero targets.
+ *
+ * @throws InvalidSlaPolicyError naming the value when it is not days, hours and minutes.
+ * @example
+ *   parseTargetOption('1h30m'); // 90
+ *   parseTargetOption('0m'); // 0
+ */
+export function parseTargetOption(text: string): number {
+  const trimmed = text.trim();
+  if (trimmed !== '' && zeroDurationPattern.test(trimmed)) {
+    return 0;
+  }
+  return parseTargetDuration(text, '--target');
 }
 
 /**
@@ -116,7 +157,7 @@ interface DueOptions {
 
 function runDue(options: DueOptions): void {
   const start = parseInstantOption(options.start, '--start');
-  const targetMinutes = parseTargetDuration(options.target, '--target');
+  const targetMinutes = parseTargetOption(options.target);
   const pauses = options.pauses === undefined ? [] : parsePauseList(options.pauses);
   const registry = loadCalendars(options.config, options.calendars);
   const calendar = findSlaCalendar(registry, options.calendar);
@@ -163,7 +204,7 @@ export function slaCommand(): Command {
     .description('print the instant at which a target falls due on a calendar, in UTC and in the calendar\'s time zone')
     .requiredOption('--calendar <name>', 'calendar to count on, for example 24x7, follow-the-sun or desk:emea (listed below)')
     .requiredOption('--start <instant>', 'ISO 8601 instant with offset at which the clock starts, for example 2026-03-27T15:00:00Z')
-    .requiredOption('--target <duration>', 'open calendar time until due, as days, hours and minutes: 90m, 4h, 1h30m, 3d (a day is 24 hours of open time)')
+    .requiredOption('--target <duration>', 'open calendar time until due, as days, hours and minutes: 90m, 4h, 1h30m, 3d (a day is 24 hours of open time); 0m is due at the start')
     .option('--pauses <intervals>', 'comma-separated ISO 8601 intervals start/end during which the clock is paused')
     .option('--config <file>', 'desk configuration file (YAML or JSON) whose desks and specialist groups give calendars; default: the built-in example desks')
     .option('--calendars <file>', 'file (YAML or JSON) of weekly calendars with opening hours, breaks and holidays')
