@@ -203,13 +203,56 @@ describe('sundesk desk commands without a running desk', () => {
   });
 
   test('check accepts every example', async () => {
-    for (const file of ['global-follow-the-sun.yaml', 'three-regions.yaml', 'local-sites.yaml', 'centralized.yaml', 'virtual.json']) {
+    for (const file of ['global-follow-the-sun.yaml', 'three-regions.yaml', 'local-sites.yaml', 'centralized.yaml', 'virtual.json', 'with-sla-policy.yaml']) {
       const result = await sundesk('desk', 'check', path.join(examples, file), '--week', '2026-03-25');
       expect(result.stderr).toBe('');
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toMatch(/ is valid: /);
       expect(result.stdout).toContain('Desk coverage in UTC');
     }
+  });
+
+  test('check prints the SLA policy', async () => {
+    const file = path.join(examples, 'with-sla-policy.yaml');
+    const result = await sundesk('desk', 'check', file, '--week', '2026-03-25');
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("\nSLA policy 'Example service levels':\n");
+    expect(result.stdout).toMatch(/^priority +applies to +response +resolution$/m);
+    expect(result.stdout).toMatch(/^P1 +every ticket +15m on 24x7 +4h on 24x7$/m);
+    expect(result.stdout).toMatch(/^P2 +customerGroup executives +15m on 24x7 +6h on 24x7$/m);
+    expect(result.stdout).toMatch(/^P3 +ticketType service_request +4h on owning-desk +40h on owning-desk$/m);
+    expect(result.stdout).toMatch(/^P5 +every ticket +16h on owning-desk +80h on owning-desk$/m);
+    expect(result.stdout).toMatch(/^escalation levels: warning at 75 %, breach at 100 %$/m);
+    expect(result.stdout).toMatch(/^resolution clock: pauses while pending on customer, vendor; a reopen resumes it$/m);
+    expect(result.stdout).toMatch(/^pickup escalation: P1, P2 in service-desk, not picked up within 30m -> network-l2 \(L2\)$/m);
+    expect(result.stdout).toMatch(/^pickup escalation: P1 in network-l2, not picked up within 1h -> network-l3 \(L3\)$/m);
+    expect(result.stdout.indexOf('SLA policy')).toBeLessThan(result.stdout.indexOf('Desk coverage in UTC'));
+
+    const json = await sundesk('desk', 'check', file, '--json');
+    expect(json.exitCode).toBe(0);
+    const report = JSON.parse(json.stdout) as { slaPolicy: { name: string; rules: Array<{ priority: number; resolution: { targetMinutes: number; calendar: string } }> } | null };
+    expect(report.slaPolicy?.name).toBe('Example service levels');
+    expect(report.slaPolicy?.rules[0]).toEqual({ priority: 1, response: { targetMinutes: 15, calendar: '24x7' }, resolution: { targetMinutes: 240, calendar: '24x7' } });
+
+    const withoutPolicy = await sundesk('desk', 'check', path.join(examples, 'three-regions.yaml'));
+    expect(withoutPolicy.stdout).toMatch(/^SLA policy: the file has no sla section, so the desk uses the default policy\.$/m);
+    const withoutPolicyJson = await sundesk('desk', 'check', path.join(examples, 'three-regions.yaml'), '--json');
+    expect((JSON.parse(withoutPolicyJson.stdout) as { slaPolicy: unknown }).slaPolicy).toBeNull();
+  });
+
+  test('check reports a bad SLA value with its line', async () => {
+    const example = readFileSync(path.join(examples, 'with-sla-policy.yaml'), 'utf8');
+    const file = path.join(folder, 'bad-sla.yaml');
+    writeFileSync(file, example.replace('calendar: follow-the-sun }\n      resolution: { target: 8h', 'calendar: follow-the-sun }\n      resolution: { target: 8 hours').replace('toGroup: network-l3', 'toGroup: network-l4'));
+    const lineOf = (text: string): number => example.slice(0, example.indexOf(text)).split('\n').length;
+
+    const result = await sundesk('desk', 'check', file);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`desk configuration ${file} is invalid (2 problems):`);
+    expect(result.stderr).toMatch(new RegExp(`${file}:${lineOf('resolution: { target: 8h')}:\\d+: sla\\.rules\\[1\\]\\.resolution\\.target: invalid target '8 hours'`));
+    expect(result.stderr).toMatch(new RegExp(`${file}:${lineOf('toGroup: network-l3')}:\\d+: sla\\.pickupEscalations\\[1\\]\\.toGroup: unknown specialist group 'network-l4': did you mean 'network-l2'\\?`));
   });
 
   test('check lists every problem with line and path', async () => {

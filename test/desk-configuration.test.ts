@@ -1,4 +1,4 @@
-/** Desk configuration files: the examples load, bad values are named by path and line, and changes are picked up. */
+/** Desk configuration files: the examples load, bad values are named by path and line, the SLA policy section loads, and changes are picked up. */
 
 import { mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,8 +7,10 @@ import { Writable } from 'node:stream';
 
 import pino from 'pino';
 
+import { buildSlaCalendarRegistry } from '../src/calendar/business-calendars';
 import { DeskConfigurationError, DeskConfigurationSource, loadDeskConfiguration, parseDeskConfiguration } from '../src/config/desk-configuration';
 import { exampleDeskConfiguration } from '../src/domain/desks';
+import { defaultSlaPolicy, resolveCalendarName, selectSlaTargets, validateSlaPolicy, type SlaPolicy } from '../src/domain/sla';
 
 const examples = path.resolve(__dirname, '../examples/desks');
 
@@ -53,7 +55,7 @@ function issuesOf(text: string, fileName = 'desks.yaml'): string[] {
 }
 
 describe('example configurations', () => {
-  test.each(['global-follow-the-sun.yaml', 'three-regions.yaml', 'local-sites.yaml', 'centralized.yaml', 'virtual.json'])('%s loads', (file) => {
+  test.each(['global-follow-the-sun.yaml', 'three-regions.yaml', 'local-sites.yaml', 'centralized.yaml', 'virtual.json', 'with-sla-policy.yaml'])('%s loads', (file) => {
     const configuration = loadDeskConfiguration(path.join(examples, file));
     expect(configuration.desks.length).toBeGreaterThan(0);
   });
@@ -189,7 +191,7 @@ describe('validation errors name the path', () => {
   });
 
   test('empty file and missing file', () => {
-    expect(issuesOf('')).toEqual([' @?: expected a desk configuration as a mapping of version, description, structure, followTheSun, desks, specialistGroups, found null']);
+    expect(issuesOf('')).toEqual([' @?: expected a desk configuration as a mapping of version, description, structure, followTheSun, desks, specialistGroups, sla, found null']);
     expect(() => loadDeskConfiguration('/nonexistent/desks.yaml')).toThrow(/desk configuration \/nonexistent\/desks\.yaml is invalid \(1 problem\):\n {2}\/nonexistent\/desks\.yaml: \(file\): file not found: pass the path of a YAML or JSON desk configuration/);
   });
 
@@ -197,6 +199,261 @@ describe('validation errors name the path', () => {
     expect(() => parseDeskConfiguration(validYaml.replace('Europe/Warsaw', 'Mars/Olympus'), { fileName: 'config/desks.yaml' })).toThrow(
       "desk configuration config/desks.yaml is invalid (1 problem):\n  config/desks.yaml:15:15: desks[1].timeZone: unknown time zone 'Mars/Olympus'",
     );
+  });
+});
+
+/** Two specialist groups for `validYaml`, on lines 25 to 27. */
+const groupsYaml = `specialistGroups:
+  - { id: network-l2, name: Network operations, supportLevel: L2, timeZone: Europe/Warsaw, shifts: [{ weekdays: mon-fri, start: "07:00", end: "19:00" }] }
+  - { id: network-l3, name: Network engineering, supportLevel: L3, timeZone: America/New_York, shifts: [{ weekdays: mon-fri, start: "08:00", end: "17:00" }] }
+`;
+
+/** A complete sla section after `groupsYaml`, on lines 28 to 44; tests replace parts of it. */
+const slaYaml = `sla:
+  name: Test levels
+  rules:
+    - { priority: P1, response: { target: 15m, calendar: 24x7 }, resolution: { target: 4h, calendar: 24x7 } }
+    - { priority: P2, response: { target: 30m, calendar: follow-the-sun }, resolution: { target: 1h30m, calendar: group:network-l2 } }
+    - { priority: 3, response: { targetMinutes: 120, calendar: owning-desk }, resolution: { target: 3d, calendar: desk:emea } }
+    - { priority: P4, response: { target: 8h, calendar: owning-desk }, resolution: { target: 40h, calendar: owning-desk } }
+    - { priority: p5, response: { target: 16h, calendar: owning-desk }, resolution: { targetMinutes: 4800, calendar: owning-desk } }
+    - { priority: P3, ticketType: service_request, customerGroup: executives, response: { target: 1h, calendar: 24x7 }, resolution: { target: 8h, calendar: 24x7 } }
+  escalationLevels:
+    - { name: breach, percentOfTarget: 100, actions: [mark_breached] }
+    - { name: warning, percentOfTarget: 80, actions: [notify_assignee] }
+  pausingPendingReasons: [customer]
+  reopenBehaviour: restart
+  pickupEscalations:
+    - { fromGroup: service-desk, priorities: [P2, P1], notPickedUpWithin: 30m, toGroup: network-l2 }
+    - { notPickedUpWithinMinutes: 45, toGroup: network-l3, supportLevel: l3 }
+`;
+
+const withSla = (sla: string): string => `${validYaml}${groupsYaml}${sla}`;
+
+/** The policy that `slaYaml` describes. */
+const expectedTestPolicy: SlaPolicy = {
+  name: 'Test levels',
+  rules: [
+    { priority: 1, response: { targetMinutes: 15, calendar: '24x7' }, resolution: { targetMinutes: 240, calendar: '24x7' } },
+    { priority: 2, response: { targetMinutes: 30, calendar: 'follow-the-sun' }, resolution: { targetMinutes: 90, calendar: 'group:network-l2' } },
+    { priority: 3, response: { targetMinutes: 120, calendar: 'owning-desk' }, resolution: { targetMinutes: 3 * 24 * 60, calendar: 'desk:emea' } },
+    { priority: 4, response: { targetMinutes: 480, calendar: 'owning-desk' }, resolution: { targetMinutes: 2400, calendar: 'owning-desk' } },
+    { priority: 5, response: { targetMinutes: 960, calendar: 'owning-desk' }, resolution: { targetMinutes: 4800, calendar: 'owning-desk' } },
+    { priority: 3, ticketType: 'service_request', customerGroup: 'executives', response: { targetMinutes: 60, calendar: '24x7' }, resolution: { targetMinutes: 480, calendar: '24x7' } },
+  ],
+  escalationLevels: [
+    { name: 'warning', percentOfTarget: 80, actions: ['notify_assignee'] },
+    { name: 'breach', percentOfTarget: 100, actions: ['mark_breached'] },
+  ],
+  pausingPendingReasons: ['customer'],
+  reopenBehaviour: 'restart',
+  pickupEscalations: [
+    { fromGroup: 'service-desk', priorities: [1, 2], notPickedUpWithinMinutes: 30, toGroup: 'network-l2', supportLevel: 'L2' },
+    { notPickedUpWithinMinutes: 45, toGroup: 'network-l3', supportLevel: 'L3' },
+  ],
+};
+
+/** Parses a valid file with the given sla section and returns its policy. */
+function slaPolicyOf(sla: string): SlaPolicy | undefined {
+  return parseDeskConfiguration(withSla(sla), { fileName: 'desks.yaml' }).slaPolicy;
+}
+
+describe('sla section', () => {
+  test('example file loads the exact policy', () => {
+    const configuration = loadDeskConfiguration(path.join(examples, 'with-sla-policy.yaml'));
+    expect(configuration.desks).toEqual(exampleDeskConfiguration.desks);
+    expect(configuration.specialistGroups?.map((group) => `${group.id}:${group.supportLevel}`)).toEqual(['network-l2:L2', 'network-l3:L3']);
+    expect(configuration.slaPolicy).toStrictEqual({
+      name: 'Example service levels',
+      rules: [
+        { priority: 1, response: { targetMinutes: 15, calendar: '24x7' }, resolution: { targetMinutes: 240, calendar: '24x7' } },
+        { priority: 2, response: { targetMinutes: 30, calendar: 'follow-the-sun' }, resolution: { targetMinutes: 480, calendar: 'follow-the-sun' } },
+        { priority: 2, customerGroup: 'executives', response: { targetMinutes: 15, calendar: '24x7' }, resolution: { targetMinutes: 360, calendar: '24x7' } },
+        { priority: 3, response: { targetMinutes: 120, calendar: 'owning-desk' }, resolution: { targetMinutes: 1440, calendar: 'owning-desk' } },
+        { priority: 3, ticketType: 'service_request', response: { targetMinutes: 240, calendar: 'owning-desk' }, resolution: { targetMinutes: 2400, calendar: 'owning-desk' } },
+        { priority: 4, response: { targetMinutes: 480, calendar: 'owning-desk' }, resolution: { targetMinutes: 2400, calendar: 'owning-desk' } },
+        { priority: 5, response: { targetMinutes: 960, calendar: 'owning-desk' }, resolution: { targetMinutes: 4800, calendar: 'owning-desk' } },
+      ],
+      escalationLevels: [
+        { name: 'warning', percentOfTarget: 75, actions: ['notify_assignee', 'notify_desk_lead'] },
+        { name: 'breach', percentOfTarget: 100, actions: ['notify_duty_manager', 'mark_breached'] },
+      ],
+      pausingPendingReasons: ['customer', 'vendor'],
+      reopenBehaviour: 'resume',
+      pickupEscalations: [
+        { fromGroup: 'service-desk', priorities: [1, 2], notPickedUpWithinMinutes: 30, toGroup: 'network-l2', supportLevel: 'L2' },
+        { fromGroup: 'network-l2', priorities: [1], notPickedUpWithinMinutes: 60, toGroup: 'network-l3', supportLevel: 'L3' },
+      ],
+    });
+  });
+
+  test('example policy passes the domain checks', () => {
+    const policy = loadDeskConfiguration(path.join(examples, 'with-sla-policy.yaml')).slaPolicy;
+    if (policy === undefined) {
+      throw new Error('with-sla-policy.yaml has no SLA policy');
+    }
+    expect(() => validateSlaPolicy(policy)).not.toThrow();
+    expect(selectSlaTargets(policy, { priority: 2, customerGroup: 'executives' }).resolution).toEqual({ targetMinutes: 360, calendar: '24x7' });
+    expect(selectSlaTargets(policy, { priority: 3, ticketType: 'incident' }).resolution).toEqual({ targetMinutes: 1440, calendar: 'owning-desk' });
+  });
+
+  test('file without sla has no policy', () => {
+    const configuration = parseDeskConfiguration(validYaml, { fileName: 'desks.yaml' });
+    expect('slaPolicy' in configuration).toBe(false);
+  });
+
+  test('every field, durations and minutes', () => {
+    expect(slaPolicyOf(slaYaml)).toStrictEqual(expectedTestPolicy);
+  });
+
+  test('accepted calendars exist in the registry', () => {
+    const configuration = parseDeskConfiguration(withSla(slaYaml), { fileName: 'desks.yaml' });
+    const registry = buildSlaCalendarRegistry({ desks: configuration.desks, specialistGroups: configuration.specialistGroups });
+    const calendarNames = expectedTestPolicy.rules.flatMap((rule) => [rule.response.calendar, rule.resolution.calendar]);
+    expect(new Set(calendarNames)).toEqual(new Set(['24x7', 'follow-the-sun', 'group:network-l2', 'owning-desk', 'desk:emea']));
+    for (const calendarName of calendarNames) {
+      expect(registry.has(resolveCalendarName(calendarName, 'amer'))).toBe(true);
+    }
+  });
+
+  test('empty section is the default policy', () => {
+    const policy = slaPolicyOf('sla: {}\n');
+    expect(policy).toStrictEqual(defaultSlaPolicy);
+    expect(policy?.rules).not.toBe(defaultSlaPolicy.rules);
+  });
+
+  test('only rules: defaults fill the rest', () => {
+    const onlyRules = slaYaml.replace(/ {2}name: Test levels\n/, '').replace(/ {2}escalationLevels:[\s\S]*$/, '');
+    expect(slaPolicyOf(onlyRules)).toStrictEqual({
+      name: 'default',
+      rules: expectedTestPolicy.rules,
+      escalationLevels: defaultSlaPolicy.escalationLevels,
+      pausingPendingReasons: ['customer', 'vendor'],
+      reopenBehaviour: 'resume',
+    });
+  });
+
+  test('only escalation levels: default rules', () => {
+    const policy = slaPolicyOf('sla:\n  escalationLevels:\n    - { name: late, percentOfTarget: 100, actions: [mark_breached, notify_duty_manager] }\n');
+    expect(policy).toStrictEqual({ ...defaultSlaPolicy, escalationLevels: [{ name: 'late', percentOfTarget: 100, actions: ['mark_breached', 'notify_duty_manager'] }] });
+  });
+
+  test('empty pausing reasons never pause', () => {
+    expect(slaPolicyOf('sla:\n  pausingPendingReasons: []\n')?.pausingPendingReasons).toEqual([]);
+  });
+});
+
+describe('sla section errors name the path and line', () => {
+  test('misspelt fields get suggestions', () => {
+    const issues = issuesOf(withSla(slaYaml.replace('  reopenBehaviour: restart', '  reopenBehavior: restart').replace('resolution: { target: 4h, calendar: 24x7 }', 'resoluton: { target: 4h, calendar: 24x7 }')));
+    // The missing field is located at its rule, which starts before the misspelt key on the same line.
+    expect(issues).toEqual([
+      `sla.rules[0].resolution @31: missing 'resolution': give the resolution target, for example resolution: { target: 4h, calendar: 24x7 }`,
+      `sla.rules[0].resoluton @31: unknown field 'resoluton': did you mean 'resolution'? an SLA rule has the fields priority, ticketType, customerGroup, response, resolution`,
+      `sla.reopenBehavior @41: unknown field 'reopenBehavior': did you mean 'reopenBehaviour'? the SLA policy has the fields name, rules, escalationLevels, pausingPendingReasons, reopenBehaviour, pickupEscalations`,
+    ]);
+  });
+
+  test('unknown calendar names the allowed ones', () => {
+    const allowed = 'use one of 24x7, follow-the-sun, owning-desk, desk:apac, desk:emea, desk:amer, group:network-l2, group:network-l3';
+    expect(issuesOf(withSla(slaYaml.replace('calendar: desk:emea', 'calendar: desk:emae')))).toEqual([`sla.rules[2].resolution.calendar @33: unknown calendar 'desk:emae': did you mean 'desk:emea'? ${allowed}`]);
+    expect(issuesOf(withSla(slaYaml.replace('calendar: group:network-l2', 'calendar: office-hours')))).toEqual([`sla.rules[1].resolution.calendar @32: unknown calendar 'office-hours': ${allowed}`]);
+  });
+
+  test('missing general rule for a priority', () => {
+    const withoutP4 = slaYaml.replace(/ {4}- \{ priority: P4.*\n/, '');
+    expect(issuesOf(withSla(withoutP4))).toEqual(['sla.rules @31: no general rule for P4: add a rule without ticketType and customerGroup for each, so that every ticket finds a target']);
+  });
+
+  test('duplicate rule', () => {
+    const duplicate = slaYaml.replace('priority: p5', 'priority: P4');
+    expect(issuesOf(withSla(duplicate))).toEqual([
+      'sla.rules @31: no general rule for P5: add a rule without ticketType and customerGroup for each, so that every ticket finds a target',
+      'sla.rules[4] @35: a rule for P4 (general) is already given at index 3: merge the two rules',
+    ]);
+  });
+
+  test('bad durations', () => {
+    expect(issuesOf(withSla(slaYaml.replace('target: 4h', 'target: 4 hours')))).toEqual([`sla.rules[0].resolution.target @31: invalid target '4 hours': use whole days, hours and minutes in that order, for example 90m, 4h, 1h30m or 3d`]);
+    expect(issuesOf(withSla(slaYaml.replace('target: 4h', 'target: 0h')))).toEqual([`sla.rules[0].resolution.target @31: invalid target '0h': a target must be longer than zero minutes`]);
+    expect(issuesOf(withSla(slaYaml.replace('target: 4h', 'target: 240')))).toEqual([`sla.rules[0].resolution.target @31: expected a duration with a unit such as 4h, 90m, 1h30m or 3d, found number 240: write target: 240m for minutes, or targetMinutes: 240`]);
+    expect(issuesOf(withSla(slaYaml.replace('targetMinutes: 4800', 'targetMinutes: "80h"')))).toEqual([`sla.rules[4].resolution.targetMinutes @35: expected a number of minutes greater than 0, found string "80h": write for example targetMinutes: 240, or target: 4h`]);
+    expect(issuesOf(withSla(slaYaml.replace('target: 4h', 'target: 4h, targetMinutes: 240')))).toEqual([`sla.rules[0].resolution.targetMinutes @31: 'target' and 'targetMinutes' are both given: keep one of them`]);
+    expect(issuesOf(withSla(slaYaml.replace('notPickedUpWithin: 30m', 'notPickedUpWithin: 30 min')))).toEqual([
+      `sla.pickupEscalations[0].notPickedUpWithin @43: invalid notPickedUpWithin '30 min': use whole days, hours and minutes in that order, for example 90m, 4h, 1h30m or 3d`,
+    ]);
+  });
+
+  test('duplicate level percentage and name', () => {
+    const issues = issuesOf(withSla(slaYaml.replace('{ name: warning, percentOfTarget: 80', '{ name: breach, percentOfTarget: 100')));
+    expect(issues).toEqual([
+      `sla.escalationLevels[1].name @39: escalation level name 'breach' is already used at index 0: give each its own`,
+      `sla.escalationLevels[1].percentOfTarget @39: percentOfTarget '100' is already used at index 0: give each its own`,
+    ]);
+  });
+
+  test('bad level fields', () => {
+    const issues = issuesOf(withSla(slaYaml.replace('percentOfTarget: 80, actions: [notify_assignee]', 'percentOfTarget: "80%", actions: [notify_asignee, notify_assignee]')));
+    expect(issues).toEqual([
+      `sla.escalationLevels[1].percentOfTarget @39: expected a percentage greater than 0, found string "80%": write a number without the % sign, for example 75 (100 is the due instant)`,
+      `sla.escalationLevels[1].actions[0] @39: unknown action "notify_asignee": did you mean 'notify_assignee'? use notify_assignee, notify_desk_lead, notify_duty_manager, mark_breached, notify_service_owner`,
+    ]);
+  });
+
+  test('unknown pickup group', () => {
+    expect(issuesOf(withSla(slaYaml.replace('toGroup: network-l2', 'toGroup: netwrk-l2')))).toEqual([`sla.pickupEscalations[0].toGroup @43: unknown specialist group 'netwrk-l2': did you mean 'network-l2'? use one of network-l2, network-l3`]);
+    expect(issuesOf(`${validYaml}sla:\n  pickupEscalations:\n    - { notPickedUpWithin: 1h, toGroup: network-l2 }\n`)).toEqual([`sla.pickupEscalations[0].toGroup @27: unknown specialist group 'network-l2': the file has no specialistGroups: add the group there`]);
+  });
+
+  test('pickup rule contradictions', () => {
+    expect(issuesOf(withSla(slaYaml.replace('supportLevel: l3', 'supportLevel: L2')))).toEqual([`sla.pickupEscalations[1].supportLevel @44: support level L2 contradicts specialist group 'network-l3', which is L3: write L3, or leave supportLevel out`]);
+    expect(issuesOf(withSla(slaYaml.replace('fromGroup: service-desk', 'fromGroup: network-l2')))).toEqual([
+      `sla.pickupEscalations[0].toGroup @43: toGroup 'network-l2' is the group that the rule watches: name another group, to which tickets move when 'network-l2' does not pick them up`,
+    ]);
+    expect(issuesOf(withSla(slaYaml.replace('priorities: [P2, P1]', 'priorities: []')))).toEqual([
+      `sla.pickupEscalations[0].priorities @43: no priorities: list the priorities that the rule applies to, for example [P1, P2], or leave priorities out for every priority`,
+    ]);
+  });
+
+  test('pickup rule that never applies', () => {
+    const shadowed = slaYaml.replace('    - { notPickedUpWithinMinutes: 45', '    - { fromGroup: service-desk, priorities: [P1], notPickedUpWithinMinutes: 45');
+    expect(issuesOf(withSla(shadowed))).toEqual([`sla.pickupEscalations[1] @44: this rule never applies, because the rule at index 0 comes first and matches every ticket that it matches: move it before that rule, or remove it`]);
+
+    // The first rule skips tickets in its own toGroup's queue, so a later rule for that queue applies.
+    const forTargetQueue = slaYaml.replace('- { fromGroup: service-desk, priorities: [P2, P1], ', '- { ').replace('    - { notPickedUpWithinMinutes: 45', '    - { fromGroup: network-l2, notPickedUpWithinMinutes: 45');
+    expect(slaPolicyOf(forTargetQueue)?.pickupEscalations).toEqual([
+      { notPickedUpWithinMinutes: 30, toGroup: 'network-l2', supportLevel: 'L2' },
+      { fromGroup: 'network-l2', notPickedUpWithinMinutes: 45, toGroup: 'network-l3', supportLevel: 'L3' },
+    ]);
+  });
+
+  test('ticket type, pending reason, reopen behaviour', () => {
+    const issues = issuesOf(withSla(slaYaml.replace('ticketType: service_request', 'ticketType: service-request').replace('[customer]', '[customer, custmer]').replace('reopenBehaviour: restart', 'reopenBehaviour: reset')));
+    expect(issues).toEqual([
+      `sla.rules[5].ticketType @36: unknown ticket type "service-request": did you mean 'service_request'? use incident or service_request, or leave ticketType out for a rule of every type`,
+      `sla.pausingPendingReasons[1] @40: unknown pending reason "custmer": did you mean 'customer'? use customer, vendor, change, problem, other`,
+      `sla.reopenBehaviour @41: invalid reopenBehaviour "reset": use resume (the clock continues with the budget left at resolution) or restart (a full new target starts at the reopen)`,
+    ]);
+  });
+
+  test('sla that is not a mapping', () => {
+    expect(issuesOf(withSla('sla: [P1]\n'))).toEqual([`sla @28: expected the SLA policy as a mapping of name, rules, escalationLevels, pausingPendingReasons, reopenBehaviour, pickupEscalations, found a list`]);
+  });
+
+  test('several problems at once, in file order', () => {
+    const broken = slaYaml
+      .replace('calendar: follow-the-sun', 'calendar: follow-the-moon')
+      .replace('target: 16h', 'target: 16 h')
+      .replace('percentOfTarget: 80', 'percentOfTarget: -5')
+      .replace('toGroup: network-l3', 'toGroup: network-l4');
+    const issues = issuesOf(withSla(broken).replace('Asia/Singapore', 'Asia/Singapur'));
+    expect(issues.map((issue) => issue.split(': ')[0])).toEqual([
+      'desks[0].timeZone @10',
+      'sla.rules[1].response.calendar @32',
+      'sla.rules[4].response.target @35',
+      'sla.escalationLevels[1].percentOfTarget @39',
+      'sla.pickupEscalations[1].toGroup @44',
+    ]);
   });
 });
 
@@ -242,6 +499,23 @@ describe('configuration source', () => {
 
     writeConfiguration(validYaml.replace('end: "19:00"', 'end: "20:00"'));
     expect(source.current().desks[2]?.shifts[0]?.end).toBe('20:00');
+  });
+
+  test('changed sla section is picked up', () => {
+    writeConfiguration(validYaml);
+    const source = new DeskConfigurationSource(file, logger);
+    expect(source.current().slaPolicy).toBeUndefined();
+
+    writeConfiguration(`${validYaml}sla:\n  name: Night rules\n  reopenBehaviour: restart\n`);
+    expect(source.current().slaPolicy?.reopenBehaviour).toBe('restart');
+    expect(logLines.some((line) => line.includes('desk configuration reloaded') && line.includes('"slaPolicy":"Night rules"'))).toBe(true);
+
+    writeConfiguration(`${validYaml}sla:\n  name: Night rules\n  reopenBehaviour: rerun\n`);
+    expect(source.current().slaPolicy?.reopenBehaviour).toBe('restart');
+    expect(logLines.some((line) => line.includes('changed desk configuration is invalid') && line.includes('sla.reopenBehaviour'))).toBe(true);
+
+    writeConfiguration(validYaml);
+    expect(source.current().slaPolicy).toBeUndefined();
   });
 
   test('file replaced by rename is picked up', () => {

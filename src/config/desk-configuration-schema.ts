@@ -2,7 +2,7 @@
  * Validation of a parsed desk configuration file (YAML or JSON, already turned
  * into plain values). Every problem is collected with the path of the bad
  * value, for example `desks[2].shifts[0].end`, and a message that explains the
- * fix. docs/desks.md describes the format.
+ * fix. docs/desks.md describes the format, and docs/sla.md the `sla` section.
  */
 
 import { DateTime, IANAZone } from 'luxon';
@@ -21,6 +21,22 @@ import {
   type SpecialistSupportLevel,
 } from '../domain/desks';
 import type { Priority } from '../domain/priority';
+import {
+  defaultSlaPolicy,
+  escalationActions,
+  InvalidSlaPolicyError,
+  owningDeskCalendarName,
+  parseTargetDuration,
+  reopenBehaviours,
+  type EscalationAction,
+  type EscalationLevel,
+  type PickupEscalationRule,
+  type ReopenBehaviour,
+  type SlaPolicy,
+  type SlaTarget,
+  type SlaTargetRule,
+} from '../domain/sla';
+import { pendingReasons, ticketTypes, type PendingReason, type TicketType } from '../domain/ticket';
 import { parseLocalTime } from '../calendar/weekly-schedule';
 
 /** Keys and list indexes from the file's root to a value. */
@@ -634,13 +650,18 @@ function readFollowTheSunPriorities(value: unknown, path: ConfigurationPath, str
     return undefined;
   }
 
+  return readPriorityEntries(entries, [...path, 'priorities'], issues);
+}
+
+/** Reads a list of priorities, each listed once, and returns them in ascending order. */
+function readPriorityEntries(entries: unknown[], path: ConfigurationPath, issues: IssueCollector): Priority[] | undefined {
   const priorities: Priority[] = [];
   entries.forEach((entry, index) => {
     const priority = parsePriority(entry);
     if (priority === undefined) {
-      issues.add([...path, 'priorities', index], `invalid priority ${JSON.stringify(entry)}: use P1 to P5 (or 1 to 5)`);
+      issues.add([...path, index], `invalid priority ${JSON.stringify(entry)}: use P1 to P5 (or 1 to 5)`);
     } else if (priorities.includes(priority)) {
-      issues.add([...path, 'priorities', index], `priority P${priority} is listed twice: remove one`);
+      issues.add([...path, index], `priority P${priority} is listed twice: remove one`);
     } else {
       priorities.push(priority);
     }
@@ -649,7 +670,443 @@ function readFollowTheSunPriorities(value: unknown, path: ConfigurationPath, str
   return priorities.length === entries.length ? priorities.sort((left, right) => left - right) : undefined;
 }
 
-/** Reports ids and task queues that two entries share, at the later entry. */
+// The `sla` section: the organisation's SLA policy. Fields left out take the
+// values of `defaultSlaPolicy`, each field as a whole. docs/sla.md describes it.
+
+/** The desks and specialist groups that the `sla` section may refer to. */
+interface SlaReferences {
+  /** Desk ids of the file, each giving the calendar `desk:<id>`. */
+  deskIds: string[];
+  /** Specialist group ids of the file, each giving the calendar `group:<id>` and a target of pickup escalations. */
+  groupIds: string[];
+  /** Support level of every valid specialist group. */
+  groupSupportLevels: ReadonlyMap<string, SpecialistSupportLevel>;
+}
+
+/** The fields that choose an SLA rule for a ticket. */
+interface SlaRuleSelector {
+  priority: Priority;
+  ticketType?: TicketType;
+  customerGroup?: string;
+}
+
+/**
+ * Returns `did you mean 'x'? ` for the candidate closest to a misspelt text
+ * (at most two edits away, the first one on a tie), or an empty text.
+ */
+function suggestionFor(text: string, candidates: readonly string[]): string {
+  let closest: string | undefined;
+  let closestDistance = 3;
+  for (const candidate of candidates) {
+    const distance = editDistance(candidate.toLowerCase(), text.toLowerCase());
+    if (distance < closestDistance) {
+      closest = candidate;
+      closestDistance = distance;
+    }
+  }
+
+  return closest === undefined ? '' : `did you mean '${closest}'? `;
+}
+
+/**
+ * Names of the calendars that an SLA target may count on, given the desks and
+ * groups of the file. They are the names that `buildSlaCalendarRegistry` in
+ * src/calendar/business-calendars.ts gives, written out here because that
+ * module imports this one.
+ */
+function slaCalendarNames(references: SlaReferences): string[] {
+  return ['24x7', 'follow-the-sun', owningDeskCalendarName, ...references.deskIds.map((deskId) => `desk:${deskId}`), ...references.groupIds.map((groupId) => `group:${groupId}`)];
+}
+
+function readCalendarName(value: unknown, path: ConfigurationPath, calendarNames: readonly string[], issues: IssueCollector): string | undefined {
+  const hint = `use one of ${calendarNames.join(', ')}`;
+  if (value === undefined) {
+    issues.add(path, `missing 'calendar': name the calendar whose open time counts; ${hint}`);
+    return undefined;
+  }
+  if (typeof value !== 'string' || value.trim() === '') {
+    issues.add(path, `expected a calendar name, found ${describeValue(value)}: ${hint}`);
+    return undefined;
+  }
+
+  const name = value.trim();
+  if (!calendarNames.includes(name)) {
+    issues.add(path, `unknown calendar '${name}': ${suggestionFor(name, calendarNames)}${hint}`);
+    return undefined;
+  }
+
+  return name;
+}
+
+/**
+ * Reads a duration that the file gives either as text under `textKey` (`4h`,
+ * `90m`, `1h30m`, `3d`, read by `parseTargetDuration`) or as a number of
+ * minutes under `minutesKey`. Exactly one of the two must be present.
+ */
+function readDurationMinutes(fields: Fields, textKey: string, minutesKey: string, path: ConfigurationPath, issues: IssueCollector): number | undefined {
+  const text = fields[textKey];
+  const minutes = fields[minutesKey];
+  if (text !== undefined && minutes !== undefined) {
+    issues.add([...path, minutesKey], `'${textKey}' and '${minutesKey}' are both given: keep one of them`);
+    return undefined;
+  }
+  if (text === undefined && minutes === undefined) {
+    issues.add(path, `missing '${textKey}': give a duration such as ${textKey}: 4h (or 90m, 1h30m, 3d), or a number of minutes such as ${minutesKey}: 240`);
+    return undefined;
+  }
+
+  if (minutes !== undefined) {
+    if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0) {
+      issues.add([...path, minutesKey], `expected a number of minutes greater than 0, found ${describeValue(minutes)}: write for example ${minutesKey}: 240, or ${textKey}: 4h`);
+      return undefined;
+    }
+    return minutes;
+  }
+
+  if (typeof text !== 'string') {
+    const fix = typeof text === 'number' ? `write ${textKey}: ${text}m for minutes, or ${minutesKey}: ${text}` : `write for example ${textKey}: 4h, or ${minutesKey}: 240`;
+    issues.add([...path, textKey], `expected a duration with a unit such as 4h, 90m, 1h30m or 3d, found ${describeValue(text)}: ${fix}`);
+    return undefined;
+  }
+  try {
+    return parseTargetDuration(text, textKey);
+  } catch (error) {
+    if (!(error instanceof InvalidSlaPolicyError)) {
+      throw error;
+    }
+    issues.add([...path, textKey], error.message);
+    return undefined;
+  }
+}
+
+function readSlaTarget(value: unknown, path: ConfigurationPath, calendarNames: readonly string[], issues: IssueCollector): SlaTarget | undefined {
+  const fields = issues.mapping(value, path, ['target', 'targetMinutes', 'calendar'], 'a target');
+  if (fields === undefined) {
+    return undefined;
+  }
+
+  const targetMinutes = readDurationMinutes(fields, 'target', 'targetMinutes', path, issues);
+  const calendar = readCalendarName(fields.calendar, [...path, 'calendar'], calendarNames, issues);
+  return targetMinutes === undefined || calendar === undefined ? undefined : { targetMinutes, calendar };
+}
+
+function readPriority(value: unknown, path: ConfigurationPath, missingHint: string, issues: IssueCollector): Priority | undefined {
+  if (value === undefined) {
+    issues.add(path, `missing 'priority': ${missingHint}`);
+    return undefined;
+  }
+
+  const priority = parsePriority(value);
+  if (priority === undefined) {
+    issues.add(path, `invalid priority ${JSON.stringify(value)}: use P1 to P5 (or 1 to 5)`);
+  }
+  return priority;
+}
+
+function readTicketType(value: unknown, path: ConfigurationPath, issues: IssueCollector): TicketType | undefined {
+  const ticketType = ticketTypes.find((known) => known === value);
+  if (ticketType === undefined) {
+    const suggestion = typeof value === 'string' ? suggestionFor(value, ticketTypes) : '';
+    issues.add(path, `unknown ticket type ${JSON.stringify(value)}: ${suggestion}use ${ticketTypes.join(' or ')}, or leave ticketType out for a rule of every type`);
+  }
+
+  return ticketType;
+}
+
+/**
+ * Reads one target rule. The selector (priority, ticket type, customer group)
+ * comes back whenever those fields are valid, so that duplicates and missing
+ * general rules are found even while a target of the rule is invalid.
+ */
+function readSlaRule(value: unknown, path: ConfigurationPath, calendarNames: readonly string[], issues: IssueCollector): { selector?: SlaRuleSelector; rule?: SlaTargetRule } {
+  const fields = issues.mapping(value, path, ['priority', 'ticketType', 'customerGroup', 'response', 'resolution'], 'an SLA rule');
+  if (fields === undefined) {
+    return {};
+  }
+
+  const priority = readPriority(fields.priority, [...path, 'priority'], 'give the priority that the rule serves, P1 to P5', issues);
+  const ticketType = fields.ticketType === undefined ? undefined : readTicketType(fields.ticketType, [...path, 'ticketType'], issues);
+  const customerGroup = fields.customerGroup === undefined ? undefined : issues.text(fields, 'customerGroup', path, 'name the customer group, for example executives, or leave customerGroup out for a rule of every group');
+  const selectorValid = priority !== undefined && (fields.ticketType === undefined || ticketType !== undefined) && (fields.customerGroup === undefined || customerGroup !== undefined);
+
+  const targets = (['response', 'resolution'] as const).map((kind) => {
+    if (fields[kind] === undefined) {
+      return issues.add([...path, kind], `missing '${kind}': give the ${kind} target, for example ${kind}: { target: 4h, calendar: 24x7 }`);
+    }
+    return readSlaTarget(fields[kind], [...path, kind], calendarNames, issues);
+  });
+  const [response, resolution] = targets;
+  if (!selectorValid) {
+    return {};
+  }
+
+  const selector: SlaRuleSelector = { priority, ...(ticketType === undefined ? {} : { ticketType }), ...(customerGroup === undefined ? {} : { customerGroup }) };
+  if (response === undefined || resolution === undefined) {
+    return { selector };
+  }
+  return { selector, rule: { ...selector, response, resolution } };
+}
+
+function describeSelector(selector: SlaRuleSelector): string {
+  const limits = [selector.ticketType === undefined ? '' : `, ticketType ${selector.ticketType}`, selector.customerGroup === undefined ? '' : `, customerGroup ${selector.customerGroup}`].join('');
+  return `P${selector.priority}${limits === '' ? ' (general)' : limits}`;
+}
+
+/**
+ * Reads the rules, which replace the default rules as a whole. Every priority
+ * needs a general rule (no ticket type, no customer group) so that every
+ * ticket finds a target, and no two rules may share their selector.
+ */
+function readSlaRules(value: unknown, path: ConfigurationPath, calendarNames: readonly string[], issues: IssueCollector): SlaTargetRule[] | undefined {
+  const entries = issues.list(value, path, 'SLA rules');
+  if (entries === undefined) {
+    return undefined;
+  }
+  if (entries.length === 0) {
+    issues.add(path, 'no rules: give a general rule for each priority P1 to P5, or leave rules out for the default targets');
+    return undefined;
+  }
+
+  const results = entries.map((entry, index) => readSlaRule(entry, [...path, index], calendarNames, issues));
+  let valid = results.every((result) => result.rule !== undefined);
+
+  const seen = new Map<string, number>();
+  results.forEach(({ selector }, index) => {
+    if (selector === undefined) {
+      return;
+    }
+    const key = JSON.stringify([selector.priority, selector.ticketType ?? null, selector.customerGroup ?? null]);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      issues.add([...path, index], `a rule for ${describeSelector(selector)} is already given at index ${earlier}: merge the two rules`);
+      valid = false;
+    } else {
+      seen.set(key, index);
+    }
+  });
+
+  // The check waits for every selector to be valid, because a rule with an invalid one (reported already) may be the general rule that seems missing.
+  const selectors = results.map((result) => result.selector);
+  if (selectors.every((selector) => selector !== undefined)) {
+    const priorities: Priority[] = [1, 2, 3, 4, 5];
+    const missing = priorities.filter((priority) => !selectors.some((selector) => selector.priority === priority && selector.ticketType === undefined && selector.customerGroup === undefined));
+    if (missing.length > 0) {
+      const names = missing.map((priority) => `P${priority}`).join(', ');
+      issues.add(path, `no general rule for ${names}: add a rule without ticketType and customerGroup for each, so that every ticket finds a target`);
+      valid = false;
+    }
+  }
+
+  return valid ? results.map((result) => result.rule).filter((rule): rule is SlaTargetRule => rule !== undefined) : undefined;
+}
+
+/** Reads a list of names that must each be one of `allowed`, once. */
+function readNameList<Name extends string>(entries: unknown[], path: ConfigurationPath, allowed: readonly Name[], what: string, issues: IssueCollector): Name[] | undefined {
+  const names: Name[] = [];
+  entries.forEach((entry, index) => {
+    const name = allowed.find((known) => known === entry);
+    if (name === undefined) {
+      const suggestion = typeof entry === 'string' ? suggestionFor(entry, allowed) : '';
+      issues.add([...path, index], `unknown ${what} ${JSON.stringify(entry)}: ${suggestion}use ${allowed.join(', ')}`);
+    } else if (names.includes(name)) {
+      issues.add([...path, index], `${what} '${name}' is listed twice: remove one`);
+    } else {
+      names.push(name);
+    }
+  });
+
+  return names.length === entries.length ? names : undefined;
+}
+
+function readEscalationLevel(value: unknown, path: ConfigurationPath, issues: IssueCollector): EscalationLevel | undefined {
+  const fields = issues.mapping(value, path, ['name', 'percentOfTarget', 'actions'], 'an escalation level');
+  if (fields === undefined) {
+    return undefined;
+  }
+
+  const name = issues.text(fields, 'name', path, 'name the level, for example warning');
+
+  let percentOfTarget: number | undefined;
+  const percent = fields.percentOfTarget;
+  if (percent === undefined) {
+    issues.add([...path, 'percentOfTarget'], "missing 'percentOfTarget': give the share of the target in percent at which the level fires, for example 75 (100 is the due instant)");
+  } else if (typeof percent !== 'number' || !Number.isFinite(percent) || percent <= 0) {
+    issues.add([...path, 'percentOfTarget'], `expected a percentage greater than 0, found ${describeValue(percent)}: write a number without the % sign, for example 75 (100 is the due instant)`);
+  } else {
+    percentOfTarget = percent;
+  }
+
+  let actions: EscalationAction[] | undefined;
+  const actionEntries = fields.actions === undefined ? issues.add([...path, 'actions'], `missing 'actions': list what the level does, from ${escalationActions.join(', ')}`) : issues.list(fields.actions, [...path, 'actions'], 'actions');
+  if (actionEntries !== undefined && actionEntries.length === 0) {
+    issues.add([...path, 'actions'], `no actions: list what the level does, from ${escalationActions.join(', ')}`);
+  } else if (actionEntries !== undefined) {
+    actions = readNameList(actionEntries, [...path, 'actions'], escalationActions, 'action', issues);
+  }
+
+  return name === undefined || percentOfTarget === undefined || actions === undefined ? undefined : { name, percentOfTarget, actions };
+}
+
+/** Reads the escalation levels, which replace the default levels as a whole, in ascending `percentOfTarget`. */
+function readEscalationLevels(value: unknown, path: ConfigurationPath, issues: IssueCollector): EscalationLevel[] | undefined {
+  const entries = issues.list(value, path, 'escalation levels');
+  if (entries === undefined) {
+    return undefined;
+  }
+  if (entries.length === 0) {
+    issues.add(path, 'no escalation levels: list at least one, for example { name: breach, percentOfTarget: 100, actions: [mark_breached] }, or leave escalationLevels out for the defaults');
+    return undefined;
+  }
+
+  const levels = entries.map((entry, index) => readEscalationLevel(entry, [...path, index], issues));
+  const fieldOf = (entry: unknown, key: string): unknown => (typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? (entry as Fields)[key] : undefined);
+  const percentages = entries.map((entry) => {
+    const percent = fieldOf(entry, 'percentOfTarget');
+    return typeof percent === 'number' ? String(percent) : undefined;
+  });
+  const names = entries.map((entry) => {
+    const name = fieldOf(entry, 'name');
+    return typeof name === 'string' && name.trim() !== '' ? name.trim() : undefined;
+  });
+  const percentagesUnique = checkUnique(percentages, (percent) => percent, (index) => [...path, index, 'percentOfTarget'], 'percentOfTarget', issues);
+  const namesUnique = checkUnique(names, (name) => name, (index) => [...path, index, 'name'], 'escalation level name', issues);
+
+  const validLevels = levels.filter((level): level is EscalationLevel => level !== undefined);
+  if (validLevels.length !== entries.length || !percentagesUnique || !namesUnique) {
+    return undefined;
+  }
+  return validLevels.sort((left, right) => left.percentOfTarget - right.percentOfTarget);
+}
+
+function readPausingPendingReasons(value: unknown, path: ConfigurationPath, issues: IssueCollector): PendingReason[] | undefined {
+  const entries = issues.list(value, path, 'pending reasons');
+  return entries === undefined ? undefined : readNameList(entries, path, pendingReasons, 'pending reason', issues);
+}
+
+function readReopenBehaviour(value: unknown, path: ConfigurationPath, issues: IssueCollector): ReopenBehaviour | undefined {
+  const behaviour = reopenBehaviours.find((known) => known === value);
+  if (behaviour === undefined) {
+    issues.add(path, `invalid reopenBehaviour ${JSON.stringify(value)}: use resume (the clock continues with the budget left at resolution) or restart (a full new target starts at the reopen)`);
+  }
+
+  return behaviour;
+}
+
+function readPickupEscalation(value: unknown, path: ConfigurationPath, references: SlaReferences, issues: IssueCollector): PickupEscalationRule | undefined {
+  const fields = issues.mapping(value, path, ['fromGroup', 'priorities', 'notPickedUpWithin', 'notPickedUpWithinMinutes', 'toGroup', 'supportLevel'], 'a pickup escalation');
+  if (fields === undefined) {
+    return undefined;
+  }
+
+  const fromGroup = fields.fromGroup === undefined ? undefined : issues.text(fields, 'fromGroup', path, 'name the assignment group whose queue the rule watches, for example service-desk, or leave fromGroup out for every group');
+  let valid = fields.fromGroup === undefined || fromGroup !== undefined;
+
+  let priorities: Priority[] | undefined;
+  if (fields.priorities !== undefined) {
+    const entries = issues.list(fields.priorities, [...path, 'priorities'], 'priorities');
+    if (entries !== undefined && entries.length === 0) {
+      issues.add([...path, 'priorities'], 'no priorities: list the priorities that the rule applies to, for example [P1, P2], or leave priorities out for every priority');
+    } else if (entries !== undefined) {
+      priorities = readPriorityEntries(entries, [...path, 'priorities'], issues);
+    }
+    valid &&= priorities !== undefined;
+  }
+
+  const notPickedUpWithinMinutes = readDurationMinutes(fields, 'notPickedUpWithin', 'notPickedUpWithinMinutes', path, issues);
+
+  let toGroup = issues.text(fields, 'toGroup', path, 'name the specialist group that receives the ticket, for example network-l2');
+  if (toGroup !== undefined && !references.groupIds.includes(toGroup)) {
+    const known = references.groupIds.length === 0 ? 'the file has no specialistGroups: add the group there' : `${suggestionFor(toGroup, references.groupIds)}use one of ${references.groupIds.join(', ')}`;
+    issues.add([...path, 'toGroup'], `unknown specialist group '${toGroup}': ${known}`);
+    toGroup = undefined;
+  } else if (toGroup !== undefined && toGroup === fromGroup) {
+    issues.add([...path, 'toGroup'], `toGroup '${toGroup}' is the group that the rule watches: name another group, to which tickets move when '${fromGroup}' does not pick them up`);
+    toGroup = undefined;
+  }
+
+  // The support level is the target group's own unless the rule gives it, and a rule that gives another one contradicts the group.
+  const groupLevel = toGroup === undefined ? undefined : references.groupSupportLevels.get(toGroup);
+  let supportLevel: SpecialistSupportLevel | undefined = groupLevel;
+  if (fields.supportLevel !== undefined) {
+    const level = typeof fields.supportLevel === 'string' ? fields.supportLevel.trim().toUpperCase() : undefined;
+    if (level !== 'L2' && level !== 'L3') {
+      issues.add([...path, 'supportLevel'], `invalid support level ${JSON.stringify(fields.supportLevel)}: use L2 or L3, or leave supportLevel out for the level of toGroup`);
+      supportLevel = undefined;
+    } else if (groupLevel !== undefined && level !== groupLevel) {
+      issues.add([...path, 'supportLevel'], `support level ${level} contradicts specialist group '${toGroup}', which is ${groupLevel}: write ${groupLevel}, or leave supportLevel out`);
+      supportLevel = undefined;
+    }
+  }
+
+  if (!valid || notPickedUpWithinMinutes === undefined || toGroup === undefined || supportLevel === undefined) {
+    return undefined;
+  }
+  return { ...(fromGroup === undefined ? {} : { fromGroup }), ...(priorities === undefined ? {} : { priorities }), notPickedUpWithinMinutes, toGroup, supportLevel };
+}
+
+/**
+ * Returns true when every ticket that `later` matches is matched by `earlier`
+ * too. A rule matches a ticket in the queue of its `fromGroup` (of any group
+ * when absent) except in the queue of its own `toGroup`, with one of its
+ * `priorities` (any when absent), as `matchingPickupRule` decides.
+ */
+function coversPickupEscalation(earlier: PickupEscalationRule, later: PickupEscalationRule): boolean {
+  const coversGroups =
+    later.fromGroup === undefined
+      ? earlier.fromGroup === undefined && earlier.toGroup === later.toGroup
+      : (earlier.fromGroup === undefined || earlier.fromGroup === later.fromGroup) && earlier.toGroup !== later.fromGroup;
+  const coversPriorities = earlier.priorities === undefined || (later.priorities !== undefined && later.priorities.every((priority) => earlier.priorities?.includes(priority)));
+  return coversGroups && coversPriorities;
+}
+
+/** Reads the pickup escalations in file order, because the first rule that matches a ticket wins. */
+function readPickupEscalations(value: unknown, path: ConfigurationPath, references: SlaReferences, issues: IssueCollector): PickupEscalationRule[] | undefined {
+  const entries = issues.list(value, path, 'pickup escalations');
+  if (entries === undefined) {
+    return undefined;
+  }
+
+  const rules = entries.map((entry, index) => readPickupEscalation(entry, [...path, index], references, issues));
+  let valid = rules.every((rule) => rule !== undefined);
+  rules.forEach((later, laterIndex) => {
+    const earlierIndex = later === undefined ? -1 : rules.slice(0, laterIndex).findIndex((earlier) => earlier !== undefined && coversPickupEscalation(earlier, later));
+    if (earlierIndex >= 0) {
+      issues.add([...path, laterIndex], `this rule never applies, because the rule at index ${earlierIndex} comes first and matches every ticket that it matches: move it before that rule, or remove it`);
+      valid = false;
+    }
+  });
+
+  return valid ? rules.filter((rule): rule is PickupEscalationRule => rule !== undefined) : undefined;
+}
+
+/** Reads the `sla` section. Each field left out takes the value of `defaultSlaPolicy` as a whole. */
+function readSlaPolicy(value: unknown, path: ConfigurationPath, references: SlaReferences, issues: IssueCollector): SlaPolicy | undefined {
+  const fields = issues.mapping(value, path, ['name', 'rules', 'escalationLevels', 'pausingPendingReasons', 'reopenBehaviour', 'pickupEscalations'], 'the SLA policy');
+  if (fields === undefined) {
+    return undefined;
+  }
+
+  // Copies, so that a caller that changes its policy leaves the defaults alone.
+  const defaults = structuredClone(defaultSlaPolicy);
+  const calendarNames = slaCalendarNames(references);
+
+  const name = fields.name === undefined ? defaults.name : issues.text(fields, 'name', path, 'name the policy, for example "Acme service levels 2026"');
+  const rules = fields.rules === undefined ? defaults.rules : readSlaRules(fields.rules, [...path, 'rules'], calendarNames, issues);
+  const escalationLevels = fields.escalationLevels === undefined ? defaults.escalationLevels : readEscalationLevels(fields.escalationLevels, [...path, 'escalationLevels'], issues);
+  const pausingPendingReasons = fields.pausingPendingReasons === undefined ? defaults.pausingPendingReasons : readPausingPendingReasons(fields.pausingPendingReasons, [...path, 'pausingPendingReasons'], issues);
+  const reopenBehaviour = fields.reopenBehaviour === undefined ? defaults.reopenBehaviour : readReopenBehaviour(fields.reopenBehaviour, [...path, 'reopenBehaviour'], issues);
+  const pickupEscalations = fields.pickupEscalations === undefined ? undefined : readPickupEscalations(fields.pickupEscalations, [...path, 'pickupEscalations'], references, issues);
+
+  if (name === undefined || rules === undefined || escalationLevels === undefined || pausingPendingReasons === undefined || reopenBehaviour === undefined) {
+    return undefined;
+  }
+  if (fields.pickupEscalations !== undefined && pickupEscalations === undefined) {
+    return undefined;
+  }
+  return { name, rules, escalationLevels, pausingPendingReasons, reopenBehaviour, ...(pickupEscalations === undefined ? {} : { pickupEscalations }) };
+}
+
+/** Reports values that two entries share (ids, task queues, level names), at the later entry. */
 function checkUnique<Entry>(entries: Array<Entry | undefined>, key: (entry: Entry) => string, path: (index: number) => ConfigurationPath, what: string, issues: IssueCollector): boolean {
   const seen = new Map<string, number>();
   let unique = true;
@@ -670,14 +1127,14 @@ function checkUnique<Entry>(entries: Array<Entry | undefined>, key: (entry: Entr
   return unique;
 }
 
-/** Distinct ids that the desk entries declare, whether or not the rest of each entry is valid. */
-function declaredIds(desks: unknown): string[] {
-  if (!Array.isArray(desks)) {
+/** Distinct ids that the desk or specialist group entries declare, whether or not the rest of each entry is valid. */
+function declaredIds(entries: unknown): string[] {
+  if (!Array.isArray(entries)) {
     return [];
   }
 
   const ids: string[] = [];
-  for (const entry of desks) {
+  for (const entry of entries) {
     const id = typeof entry === 'object' && entry !== null ? (entry as Fields).id : undefined;
     if (typeof id === 'string' && identifierPattern.test(id.trim()) && !ids.includes(id.trim())) {
       ids.push(id.trim());
@@ -710,7 +1167,7 @@ function declaredStructureType(structure: unknown): DeskStructure['type'] | unde
  */
 export function validateDeskConfiguration(value: unknown): { configuration?: DeskConfiguration; issues: DeskConfigurationIssue[] } {
   const issues = new IssueCollector();
-  const fields = issues.mapping(value, [], ['version', 'description', 'structure', 'followTheSun', 'desks', 'specialistGroups'], 'a desk configuration');
+  const fields = issues.mapping(value, [], ['version', 'description', 'structure', 'followTheSun', 'desks', 'specialistGroups', 'sla'], 'a desk configuration');
   if (fields === undefined) {
     return { issues: issues.issues };
   }
@@ -750,8 +1207,14 @@ export function validateDeskConfiguration(value: unknown): { configuration?: Des
   const structure = deskIds.length === 0 ? undefined : readStructure(fields.structure, ['structure'], deskIds, issues);
   const followTheSunPriorities = readFollowTheSunPriorities(fields.followTheSun, ['followTheSun'], structure?.type ?? declaredStructureType(fields.structure), issues);
 
-  const complete = validDesks.length === desks.length && validDesks.length > 0 && specialistGroups.every((group) => group !== undefined);
-  if (issues.issues.length > 0 || !complete || !desksUnique || !queuesUnique || !groupsUnique || structure === undefined || followTheSunPriorities === undefined) {
+  // Like the structure, the SLA policy refers to every declared desk and group id.
+  const validGroups = specialistGroups.filter((group): group is SpecialistGroupDefinition => group !== undefined);
+  const slaReferences: SlaReferences = { deskIds, groupIds: declaredIds(fields.specialistGroups), groupSupportLevels: new Map(validGroups.map((group) => [group.id, group.supportLevel])) };
+  const slaPolicy = fields.sla === undefined ? undefined : readSlaPolicy(fields.sla, ['sla'], slaReferences, issues);
+
+  const complete = validDesks.length === desks.length && validDesks.length > 0 && validGroups.length === specialistGroups.length;
+  const slaValid = fields.sla === undefined || slaPolicy !== undefined;
+  if (issues.issues.length > 0 || !complete || !desksUnique || !queuesUnique || !groupsUnique || structure === undefined || followTheSunPriorities === undefined || !slaValid) {
     return { issues: issues.issues };
   }
 
@@ -760,7 +1223,8 @@ export function validateDeskConfiguration(value: unknown): { configuration?: Des
       desks: validDesks,
       followTheSunPriorities,
       structure,
-      specialistGroups: specialistGroups.filter((group): group is SpecialistGroupDefinition => group !== undefined),
+      specialistGroups: validGroups,
+      ...(slaPolicy === undefined ? {} : { slaPolicy }),
     },
     issues: [],
   };

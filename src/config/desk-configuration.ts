@@ -223,7 +223,7 @@ export class DeskConfigurationSource {
       this.configuration = loadDeskConfiguration(this.file);
       this.loadedVersion = version;
       this.rejectedVersion = undefined;
-      this.logger.info({ file: this.file, desks: this.configuration.desks.map((desk) => desk.id) }, 'desk configuration reloaded');
+      this.logger.info({ file: this.file, desks: this.configuration.desks.map((desk) => desk.id), slaPolicy: this.configuration.slaPolicy?.name ?? null }, 'desk configuration reloaded');
     } catch (error) {
       if (!(error instanceof DeskConfigurationError)) {
         throw error;

@@ -1,11 +1,13 @@
 /**
  * Desk configuration: regional desks, their weekly shifts and holidays, the
- * specialist groups of the service desk, the desk structure and the
- * priorities that follow the sun. Plain data only, so workflow code may
- * import it. The arithmetic on it lives in src/calendar/.
+ * specialist groups of the service desk, the desk structure, the
+ * priorities that follow the sun and the organisation's SLA policy. Plain
+ * data only, so workflow code may import it. The arithmetic on it lives in
+ * src/calendar/.
  */
 
 import type { Priority } from './priority';
+import type { SlaPolicy } from './sla';
 
 /** ISO weekday: 1 is Monday, 7 is Sunday (luxon's numbering). */
 export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -112,6 +114,8 @@ export interface DeskConfiguration {
   structure?: DeskStructure;
   /** 2nd- and 3rd-level groups of the service desk; none when absent. */
   specialistGroups?: SpecialistGroupDefinition[];
+  /** The organisation's SLA policy from the file's `sla` section. Absent when the file has none, and then the desk uses `defaultSlaPolicy`. */
+  slaPolicy?: SlaPolicy;
 }
 
 /** Task queue of the ticket workflows and of the desk-neutral activities (store, calendar). */

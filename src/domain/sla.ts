@@ -64,6 +64,27 @@ export type ReopenBehaviour = 'resume' | 'restart';
 
 export const reopenBehaviours: readonly ReopenBehaviour[] = ['resume', 'restart'];
 
+/**
+ * Automatic functional escalation: when a ticket waits unassigned in a
+ * group's queue for `notPickedUpWithinMinutes` of that group's open time, the
+ * desk moves it to `toGroup`. The desk keeps ownership and stays the
+ * customer's contact. The minutes count on the group's calendar
+ * (`group:<id>` for a specialist group, else the owning desk's calendar), so a
+ * ticket that reaches a group off duty waits for the group's next shift.
+ */
+export interface PickupEscalationRule {
+  /** Assignment group whose queue the rule watches; every group when absent. */
+  fromGroup?: string;
+  /** Priorities the rule applies to; every priority when absent. */
+  priorities?: Priority[];
+  /** Minutes of the group's open time that a ticket may wait unassigned. */
+  notPickedUpWithinMinutes: number;
+  /** Assignment group that receives the ticket, usually a specialist group id such as `network-l2`. */
+  toGroup: string;
+  /** Support line of `toGroup`, for example `L2`. */
+  supportLevel: string;
+}
+
 /** An organisation's SLA policy. */
 export interface SlaPolicy {
   name: string;
@@ -73,6 +94,8 @@ export interface SlaPolicy {
   /** Pending reasons that pause the resolution clock; other pending reasons let it run. */
   pausingPendingReasons: PendingReason[];
   reopenBehaviour: ReopenBehaviour;
+  /** Automatic functional escalations, first match wins; none when absent. */
+  pickupEscalations?: PickupEscalationRule[];
 }
 
 /** Thrown for a policy, a duration or a ticket that a policy cannot serve; the message names the value and the fix. */

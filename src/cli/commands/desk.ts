@@ -12,6 +12,7 @@ import { computeDutyReport, type DeskDutyStatus, type DutyReport } from '../../c
 import { DeskConfigurationError, formatConfigurationPath, loadDeskConfiguration } from '../../config/desk-configuration';
 import { deskConfigurationFileFromEnvironment, deskConfigurationVariable, readRunningDesk, resolveSettings, runningDeskFile } from '../../config/settings';
 import { exampleDeskConfiguration, type DeskConfiguration } from '../../domain/desks';
+import type { PickupEscalationRule, SlaPolicy, SlaTarget, SlaTargetRule } from '../../domain/sla';
 import type { TicketStatus } from '../../domain/ticket';
 import type { StoreSchema } from '../../store/schema';
 import { CommandError } from '../connections';
@@ -285,13 +286,69 @@ function coverageCommand(): Command {
     });
 }
 
+/**
+ * Formats minutes as hours and minutes (`1h30m`, `40h`) without days, because
+ * `1d` would read as one business day on a desk calendar, where 24 hours of
+ * open time are three 8-hour days.
+ */
+function formatHoursAndMinutes(totalMinutes: number): string {
+  const totalSeconds = Math.round(totalMinutes * 60);
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+
+  const text = [hours > 0 ? `${hours}h` : '', minutes > 0 ? `${minutes}m` : '', seconds > 0 ? `${seconds}s` : ''].join('');
+  return text === '' ? '0m' : text;
+}
+
+function describeTarget(target: SlaTarget): string {
+  return `${formatHoursAndMinutes(target.targetMinutes)} on ${target.calendar}`;
+}
+
+function describeRuleScope(rule: SlaTargetRule): string {
+  const limits = [rule.ticketType === undefined ? '' : `ticketType ${rule.ticketType}`, rule.customerGroup === undefined ? '' : `customerGroup ${rule.customerGroup}`].filter((limit) => limit !== '');
+  return limits.length === 0 ? 'every ticket' : limits.join(', ');
+}
+
+function describePickupEscalation(rule: PickupEscalationRule): string {
+  const priorities = rule.priorities === undefined ? 'every priority' : rule.priorities.map((priority) => `P${priority}`).join(', ');
+  const group = rule.fromGroup ?? `any group but ${rule.toGroup}`;
+  return `${priorities} in ${group}, not picked up within ${formatHoursAndMinutes(rule.notPickedUpWithinMinutes)} -> ${rule.toGroup} (${rule.supportLevel})`;
+}
+
+/** Prints the SLA policy of a checked file: the targets per priority with their calendars, then levels, pauses, reopen and pickup escalations. */
+function printSlaPolicySummary(policy: SlaPolicy | undefined): void {
+  if (policy === undefined) {
+    process.stdout.write('SLA policy: the file has no sla section, so the desk uses the default policy.\n\n');
+    return;
+  }
+
+  process.stdout.write(`SLA policy '${policy.name}':\n`);
+  // Sorted by priority, with each priority's general rule first.
+  const specificity = (rule: SlaTargetRule): number => (rule.ticketType === undefined && rule.customerGroup === undefined ? 0 : 1);
+  const rules = [...policy.rules].sort((left, right) => left.priority - right.priority || specificity(left) - specificity(right));
+  printTable(
+    ['priority', 'applies to', 'response', 'resolution'],
+    rules.map((rule) => [`P${rule.priority}`, describeRuleScope(rule), describeTarget(rule.response), describeTarget(rule.resolution)]),
+  );
+
+  const levels = policy.escalationLevels.map((level) => `${level.name} at ${level.percentOfTarget} %`).join(', ');
+  const pauses = policy.pausingPendingReasons.length === 0 ? 'never pauses' : `pauses while pending on ${policy.pausingPendingReasons.join(', ')}`;
+  process.stdout.write(`escalation levels: ${levels}\n`);
+  process.stdout.write(`resolution clock: ${pauses}; a reopen ${policy.reopenBehaviour === 'resume' ? 'resumes it' : 'restarts it'}\n`);
+  for (const rule of policy.pickupEscalations ?? []) {
+    process.stdout.write(`pickup escalation: ${describePickupEscalation(rule)}\n`);
+  }
+  process.stdout.write('\n');
+}
+
 function checkCommand(): Command {
   return new Command('check')
-    .description('validate a desk configuration file and print its coverage, without starting anything; exits with 1 when invalid')
+    .description('validate a desk configuration file and print its SLA policy and coverage, without starting anything; exits with 1 when invalid')
     .argument('<config>', 'desk configuration file, YAML or JSON')
     .option('--week <date>', 'ISO 8601 date inside the UTC week to chart (default: this week)')
     .option('--ascii', 'draw the chart with ASCII characters only')
-    .option('--json', 'print JSON: { valid, issues } or { valid, coverage }')
+    .option('--json', 'print JSON: { valid, issues } or { valid, structure, followTheSunPriorities, slaPolicy, coverage }')
     .action((file: string, options: { week?: string; ascii?: boolean; json?: boolean }) => {
       const day = options.week === undefined ? DateTime.utc() : parseWeekDay(options.week, '--week');
 
@@ -311,12 +368,13 @@ function checkCommand(): Command {
 
       const coverage = computeWeekCoverage(configuration, day);
       if (options.json) {
-        printJson({ file, valid: true, structure: deskStructureOf(configuration), followTheSunPriorities: configuration.followTheSunPriorities, coverage: weekCoverageToJson(coverage) });
+        printJson({ file, valid: true, structure: deskStructureOf(configuration), followTheSunPriorities: configuration.followTheSunPriorities, slaPolicy: configuration.slaPolicy ?? null, coverage: weekCoverageToJson(coverage) });
         return;
       }
 
       const groups = configuration.specialistGroups ?? [];
       process.stdout.write(`${file} is valid: ${configuration.desks.length} desks, ${groups.length} specialist groups; ${describeStructure(configuration)}.\n\n`);
+      printSlaPolicySummary(configuration.slaPolicy);
       process.stdout.write(renderCoverageChart(coverage, { ascii: options.ascii }));
     });
 }
