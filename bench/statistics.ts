@@ -118,3 +118,88 @@ export async function waitUntil(
 export function millisecondsSince(startMilliseconds: number): number {
   return performance.now() - startMilliseconds;
 }
+
+/** Percentiles of one consecutive part of a sample that is in intake order. */
+export interface SegmentSummary {
+  /** Index of the segment's first value in the whole sample. */
+  fromIndex: number;
+  /** Index of the segment's last value in the whole sample. */
+  toIndex: number;
+  p50Milliseconds: number;
+  p99Milliseconds: number;
+  maxMilliseconds: number;
+}
+
+/**
+ * Splits durations that are in intake order into `segmentCount` consecutive
+ * parts of nearly equal size and summarises each, so a figure that grows
+ * through a run (a queue that builds up) shows as rising segments. Returns
+ * fewer segments when the sample has fewer values than `segmentCount`.
+ *
+ * @throws RangeError when `segmentCount` is not a whole number of at least 1.
+ * @example
+ *   summarizeInSegments([10, 12, 11, 13, 40, 45, 90, 95], 4).map((segment) => segment.p50Milliseconds); // [10, 11, 40, 90]
+ */
+export function summarizeInSegments(valuesInOrder: readonly number[], segmentCount: number): SegmentSummary[] {
+  if (!Number.isInteger(segmentCount) || segmentCount < 1) {
+    throw new RangeError(`invalid segment count ${segmentCount}: use a whole number of at least 1`);
+  }
+
+  const segments: SegmentSummary[] = [];
+  const count = Math.min(segmentCount, valuesInOrder.length);
+  for (let segment = 0; segment < count; segment++) {
+    const fromIndex = Math.floor((segment * valuesInOrder.length) / count);
+    const toIndex = Math.floor(((segment + 1) * valuesInOrder.length) / count) - 1;
+    const values = valuesInOrder.slice(fromIndex, toIndex + 1);
+    segments.push({ fromIndex, toIndex, p50Milliseconds: percentile(values, 50), p99Milliseconds: percentile(values, 99), maxMilliseconds: Math.max(...values) });
+  }
+  return segments;
+}
+
+/**
+ * Calls `start(index)` for every index from 0 to `count - 1`, the call of
+ * index n at n / `ratePerSecond` seconds after the first, without waiting for
+ * earlier calls to settle, so a slow server does not slow the intake. A call
+ * that is behind its schedule starts at once. The returned promises reject as
+ * their calls do. They are marked as handled, so a rejection during the
+ * intake does not end the process before the caller awaits it.
+ *
+ * @returns every call's promise in index order, and the seconds from the first call to the last.
+ * @example
+ *   const { calls, intakeSeconds } = await startAtSteadyRate(400, 20, (index) => startOne(index));
+ *   const started = await Promise.all(calls);
+ */
+export async function startAtSteadyRate<Result>(
+  count: number,
+  ratePerSecond: number,
+  start: (index: number) => Promise<Result>,
+): Promise<{ calls: Array<Promise<Result>>; intakeSeconds: number }> {
+  const intervalMilliseconds = 1000 / ratePerSecond;
+  const calls: Array<Promise<Result>> = [];
+  const intakeStartedAt = performance.now();
+  let lastCallAt = intakeStartedAt;
+
+  for (let index = 0; index < count; index++) {
+    const waitMilliseconds = intakeStartedAt + index * intervalMilliseconds - performance.now();
+    if (waitMilliseconds > 0) {
+      await sleep(waitMilliseconds);
+    }
+
+    lastCallAt = performance.now();
+    const call = start(index);
+    call.catch(() => undefined);
+    calls.push(call);
+  }
+  return { calls, intakeSeconds: (lastCallAt - intakeStartedAt) / 1000 };
+}
+
+/**
+ * Returns the calls per second from the first call to the last: `count - 1`
+ * intervals over `intakeSeconds`, or `count` when all calls fell within the same instant.
+ *
+ * @example
+ *   achievedRatePerSecond(400, 19.95); // 20
+ */
+export function achievedRatePerSecond(count: number, intakeSeconds: number): number {
+  return intakeSeconds > 0 ? (count - 1) / intakeSeconds : count;
+}

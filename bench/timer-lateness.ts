@@ -4,16 +4,15 @@
  * while new workflows keep arriving. Lateness is measured from the due
  * instant to two points: the start of the workflow task that follows the
  * timer (the workflow's clock), and the workflow's close time, when the
- * worker has acted on the timer.
- *
- * NOTE: only the bare side is measured. The ticket workflow sets SLA
- * escalation timers, but `createDeskWorkers` takes no SLA policy, so the
- * benchmark cannot give tickets targets that escalate within a run.
+ * worker has acted on the timer. escalation-lateness.ts measures the SLA
+ * escalation timers of tickets at the same intake rate, to the first point.
  */
+
+import os from 'node:os';
 
 import type { BenchContext } from './context';
 import { cpuSecondsBetween, type CpuReading } from './cpu-usage';
-import { sleep, summarizeDurations, type DurationSummary } from './statistics';
+import { achievedRatePerSecond, startAtSteadyRate, summarizeDurations, summarizeInSegments, type DurationSummary, type SegmentSummary } from './statistics';
 import type { timerWorkflow } from './workflows';
 import { bareTaskQueue } from './workflows/messages';
 
@@ -26,10 +25,14 @@ export interface TimerLatenessResult {
   achievedIntakeRatePerSecond: number;
   /** From the due instant to the start of the workflow task after the timer. */
   latenessToWorkflowTask: DurationSummary | null;
+  /** The same lateness in four consecutive quarters of the workflows in start order. A rise shows a queue building up. */
+  latenessToWorkflowTaskByIntakeQuarter: SegmentSummary[];
   /** From the due instant to the workflow's close. */
   latenessToClose: DurationSummary | null;
   /** CPU seconds each process spent from the first start until every result arrived. */
   cpuSeconds: CpuReading;
+  /** The machine's 1-, 5- and 15-minute load averages over the same span; other work on the machine shows here. */
+  loadAverages: { atStart: number[]; atEnd: number[] };
 }
 
 /**
@@ -44,34 +47,21 @@ export async function measureTimerLateness(
   settings: { ratePerSecond: number; intakeSeconds: number; delaySeconds: number },
 ): Promise<TimerLatenessResult> {
   const workflowCount = Math.max(1, Math.round(settings.ratePerSecond * settings.intakeSeconds));
-  const intervalMilliseconds = 1000 / settings.ratePerSecond;
   context.progress(`timers: ${workflowCount} timer workflows at ${settings.ratePerSecond}/s, each due ${settings.delaySeconds} s after its start`);
 
-  const started: Array<Promise<{ workflowId: string; dueAtEpochMilliseconds: number }>> = [];
   const cpuBefore = context.readCpu();
-  const intakeStartedAt = performance.now();
-  let lastStartCallAt = intakeStartedAt;
-  for (let index = 0; index < workflowCount; index++) {
-    const scheduledAt = intakeStartedAt + index * intervalMilliseconds;
-    const waitMilliseconds = scheduledAt - performance.now();
-    if (waitMilliseconds > 0) {
-      await sleep(waitMilliseconds);
-    }
-
-    lastStartCallAt = performance.now();
+  const loadAveragesAtStart = os.loadavg();
+  const { calls, intakeSeconds } = await startAtSteadyRate(workflowCount, settings.ratePerSecond, async (index) => {
     const workflowId = `${context.runId}-timer-${index}`;
     const dueAtEpochMilliseconds = Date.now() + settings.delaySeconds * 1000;
-    started.push(
-      context.client.workflow
-        .start<typeof timerWorkflow>('timerWorkflow', { taskQueue: bareTaskQueue, workflowId, args: [{ dueAtEpochMilliseconds }] })
-        .then(() => ({ workflowId, dueAtEpochMilliseconds })),
-    );
-  }
-  const intakeElapsedSeconds = (lastStartCallAt - intakeStartedAt) / 1000;
-  const startedWorkflows = await Promise.all(started);
+    await context.client.workflow.start<typeof timerWorkflow>('timerWorkflow', { taskQueue: bareTaskQueue, workflowId, args: [{ dueAtEpochMilliseconds }] });
+    return { workflowId, dueAtEpochMilliseconds };
+  });
+  const startedWorkflows = await Promise.all(calls);
 
   const results = await Promise.all(startedWorkflows.map(({ workflowId }) => context.client.workflow.getHandle<typeof timerWorkflow>(workflowId).result()));
   const cpuSeconds = cpuSecondsBetween(cpuBefore, context.readCpu());
+  const loadAverages = { atStart: loadAveragesAtStart, atEnd: os.loadavg() };
 
   const toWorkflowTask: number[] = [];
   const toClose: number[] = [];
@@ -90,9 +80,11 @@ export async function measureTimerLateness(
     intakeSeconds: settings.intakeSeconds,
     timerDelaySeconds: settings.delaySeconds,
     workflowCount,
-    achievedIntakeRatePerSecond: intakeElapsedSeconds > 0 ? (workflowCount - 1) / intakeElapsedSeconds : workflowCount,
+    achievedIntakeRatePerSecond: achievedRatePerSecond(workflowCount, intakeSeconds),
     latenessToWorkflowTask: summarizeDurations(toWorkflowTask),
+    latenessToWorkflowTaskByIntakeQuarter: summarizeInSegments(toWorkflowTask, 4),
     latenessToClose: summarizeDurations(toClose),
     cpuSeconds,
+    loadAverages,
   };
 }
