@@ -9,8 +9,11 @@ import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleW
 import type { Logger } from 'pino';
 
 import { createDeskActivities, createTicketActivities } from '../activities';
+import { createNotificationActivities } from '../activities/notification-activities';
 import { ticketTaskQueue, type DeskConfiguration } from '../src/domain/desks';
 import type { ConfirmationPolicy } from '../src/config/organisation';
+import type { NotificationChannel } from '../src/notifications/notification-channel';
+import { defaultSlaPolicy, type SlaPolicy } from '../src/domain/sla';
 import type { StoreDatabase } from '../src/store/database';
 
 export interface DeskWorkersOptions {
@@ -29,8 +32,12 @@ export interface DeskWorkersOptions {
   ticketTaskQueue?: string;
   /** Seconds a desk's workers may take to pick up a hand-off before the desk counts as unreachable; 60 when absent. */
   deskUnreachableAfterSeconds?: number;
+  /** Returns the SLA policy in force; the desk configuration's policy, else the default policy, when absent. */
+  slaPolicy?: () => SlaPolicy;
   /** Workflows kept in the worker's cache; the SDK default when absent. */
   maxCachedWorkflows?: number;
+  /** Notification channels besides the outbox, which is always on; none when absent. */
+  notificationChannels?: NotificationChannel[];
 }
 
 let cachedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -74,7 +81,10 @@ export async function createDeskWorkers(options: DeskWorkersOptions): Promise<Wo
     namespace: options.namespace,
     taskQueue: options.ticketTaskQueue ?? ticketTaskQueue,
     workflowBundle,
-    activities: createTicketActivities({ database: options.database, deskConfiguration: options.deskConfiguration, confirmationPolicy: options.confirmationPolicy, deskUnreachableAfterSeconds: options.deskUnreachableAfterSeconds, logger: options.logger }),
+    activities: {
+      ...createTicketActivities({ database: options.database, deskConfiguration: options.deskConfiguration, confirmationPolicy: options.confirmationPolicy, slaPolicy: options.slaPolicy ?? (() => options.deskConfiguration().slaPolicy ?? defaultSlaPolicy), deskUnreachableAfterSeconds: options.deskUnreachableAfterSeconds, logger: options.logger }),
+      ...createNotificationActivities({ database: options.database, channels: options.notificationChannels ?? [], logger: options.logger }),
+    },
     maxCachedWorkflows: options.maxCachedWorkflows,
   });
 

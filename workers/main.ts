@@ -27,6 +27,7 @@ import { createLogger } from '../src/logging';
 import { createStoreDatabase } from '../src/store/database';
 import { migrateToLatest } from '../src/store/migrate';
 import { loadOrganisationSettings } from '../src/config/organisation';
+import { createConfiguredNotificationChannels } from '../src/notifications/configured-channels';
 import { ConfiguredDeskWorkers } from './configured-desk-workers';
 import { installRuntimeLogger } from './runtime-logger';
 
@@ -104,13 +105,14 @@ async function main(): Promise<void> {
   await migrateToLatest(database);
 
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  const { confirmationPolicy } = loadOrganisationSettings();
+  const { confirmationPolicy, notifications } = loadOrganisationSettings();
   const workers = await ConfiguredDeskWorkers.start({
     connection,
     namespace,
     database,
     deskConfiguration: deskConfiguration.current,
     confirmationPolicy: () => confirmationPolicy,
+    notificationChannels: createConfiguredNotificationChannels(notifications),
     deskIds,
     ticketTaskQueue: process.env.SUNDESK_TASK_QUEUE,
     logger,

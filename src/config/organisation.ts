@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 
 import { defaultPriorityMatrix, validatePriorityMatrix, type PriorityMatrix } from '../domain/priority';
+import { defaultNotificationSettings, InvalidNotificationSettingsError, parseNotificationSettings, type NotificationSettings } from './notification-settings';
 
 /** Reminder and auto-close rules for resolved tickets that wait for the customer's confirmation. */
 export interface ConfirmationPolicy {
@@ -19,6 +20,8 @@ export interface ConfirmationPolicy {
 export interface OrganisationSettings {
   priorityMatrix: PriorityMatrix;
   confirmationPolicy: ConfirmationPolicy;
+  /** Notification channels besides the outbox (src/config/notification-settings.ts). */
+  notifications: NotificationSettings;
 }
 
 /** The default policy: reminders after 2 and 4 business days, and no auto-close. */
@@ -31,6 +34,7 @@ export const defaultConfirmationPolicy: ConfirmationPolicy = {
 export const defaultOrganisationSettings: OrganisationSettings = {
   priorityMatrix: defaultPriorityMatrix,
   confirmationPolicy: defaultConfirmationPolicy,
+  notifications: defaultNotificationSettings,
 };
 
 /** Thrown for a settings file that cannot be used; the message names the file and the bad value. */
@@ -56,13 +60,10 @@ function validateConfirmationPolicy(value: unknown, file: string): ConfirmationP
   return { name: typeof policy.name === 'string' ? policy.name : 'custom', reminderAfterBusinessDays: [...days].sort((left, right) => left - right), autoCloseAfterBusinessDays: autoClose };
 }
 
-/**
- * Top-level keys of the settings file. `notifications` configures the
- * notification channels (src/config/notification-settings.ts) and is not read here.
- */
+/** Top-level keys of the settings file. */
 export const settingsFileKeys: readonly string[] = ['priorityMatrix', 'confirmationPolicy', 'notifications'];
 
-/** Checks that the file holds a JSON object with only known keys, so that a misspelt key is not silently ignored. */
+/** Checks that the file contains a JSON object with only known keys, so that a misspelt key is not silently ignored. */
 function validateSettingsKeys(content: unknown, file: string): Record<string, unknown> {
   if (typeof content !== 'object' || content === null || Array.isArray(content)) {
     throw new InvalidSettingsError(`${file}: expected a JSON object with the keys ${settingsFileKeys.join(', ')}, found ${Array.isArray(content) ? 'a list' : JSON.stringify(content)}`);
@@ -78,8 +79,9 @@ function validateSettingsKeys(content: unknown, file: string): Record<string, un
 
 /**
  * Loads the organisation settings from SUNDESK_SETTINGS (a JSON file with
- * optional `priorityMatrix` and `confirmationPolicy`), or returns the defaults.
- * The file may also hold `notifications`, which this function ignores.
+ * optional `priorityMatrix`, `confirmationPolicy` and `notifications`), or
+ * returns the defaults. SUNDESK_WEBHOOK_URL sets the webhook's address, with
+ * or without a settings file.
  *
  * @throws InvalidSettingsError naming the file and the bad value, also for a
  *   key other than those of `settingsFileKeys`.
@@ -88,7 +90,7 @@ function validateSettingsKeys(content: unknown, file: string): Record<string, un
  */
 export function loadOrganisationSettings(file: string | undefined = process.env.SUNDESK_SETTINGS): OrganisationSettings {
   if (file === undefined || file === '') {
-    return defaultOrganisationSettings;
+    return { ...defaultOrganisationSettings, notifications: readNotificationSettings(undefined, 'SUNDESK_WEBHOOK_URL') };
   }
 
   let content: unknown;
@@ -108,5 +110,17 @@ export function loadOrganisationSettings(file: string | undefined = process.env.
     }
   }
 
-  return { priorityMatrix, confirmationPolicy: validateConfirmationPolicy(parsed.confirmationPolicy, file) };
+  return { priorityMatrix, confirmationPolicy: validateConfirmationPolicy(parsed.confirmationPolicy, file), notifications: readNotificationSettings(parsed.notifications, file) };
+}
+
+/** Parses the `notifications` value; `source` names the file (or the variable) in the error. */
+function readNotificationSettings(value: unknown, source: string): NotificationSettings {
+  try {
+    return parseNotificationSettings(value);
+  } catch (error) {
+    if (error instanceof InvalidNotificationSettingsError) {
+      throw new InvalidSettingsError(`${source}: ${error.message}`);
+    }
+    throw error;
+  }
 }

@@ -3,11 +3,13 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { StoreDatabase } from './database';
 import * as tickets from './migrations/0001-tickets';
 import * as slaColumns from './migrations/0002-sla-columns';
+import * as notifications from './migrations/0003-notifications';
 
 /** Migrations in the order they apply; imported statically so the same list works from TypeScript and from dist/. */
 const migrations: Record<string, Migration> = {
   '0001-tickets': tickets,
   '0002-sla-columns': slaColumns,
+  '0003-notifications': notifications,
 };
 
 const provider: MigrationProvider = {

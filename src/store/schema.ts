@@ -66,11 +66,44 @@ export interface TicketEventsTable {
   recorded_at: Generated<Timestamp>;
 }
 
+/** The notification outbox: one row per notification, written once. */
+export interface NotificationsTable {
+  /** Notification id chosen by the caller, for example `SD-1:sla:resolution:breach`. */
+  id: string;
+  ticket_id: string;
+  kind: string;
+  /** Roles or addresses, for example `duty-manager` or `assignee:alice`. */
+  recipients: string[];
+  subject: string;
+  payload: Json<Record<string, unknown>>;
+  /** Instant at which the ticket raised the notification. */
+  created_at: Timestamp;
+  /** Instant at which the outbox row was written. */
+  stored_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** Delivery state of one notification on one channel, including the `outbox` channel itself. */
+export interface NotificationDeliveriesTable {
+  notification_id: string;
+  channel: string;
+  /** `pending`, `delivered` or `failed`. */
+  status: string;
+  attempts: number;
+  /** Message of the latest failed attempt; kept after a later success. */
+  last_error: string | null;
+  last_attempt_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+}
+
 export interface StoreSchema {
   desks: DesksTable;
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
+  notifications: NotificationsTable;
+  notification_deliveries: NotificationDeliveriesTable;
 }
 
 export type TicketRow = Selectable<TicketsTable>;
 export type TicketEventRow = Selectable<TicketEventsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type NotificationDeliveryRow = Selectable<NotificationDeliveriesTable>;

@@ -20,6 +20,8 @@ import { ConfiguredDeskWorkers } from '../../../workers/configured-desk-workers'
 import { installRuntimeLogger } from '../../../workers/runtime-logger';
 import { CommandError } from '../connections';
 import { loadOrganisationSettings, type OrganisationSettings } from '../../config/organisation';
+import { createConfiguredNotificationChannels } from '../../notifications/configured-channels';
+import { describeWebhookUrl } from '../../notifications/webhook-channel';
 
 /** The desk configuration that `up` runs. */
 interface DeskConfigurationInForce {
@@ -151,13 +153,14 @@ export function upCommand(): Command {
         // The workers save the desks to the store now and again after every change of the file.
         const connection = await NativeConnection.connect({ address: temporal.address });
         stopActions.push(() => connection.close());
-        const { confirmationPolicy } = organisationSettings;
+        const { confirmationPolicy, notifications } = organisationSettings;
         const workers = await ConfiguredDeskWorkers.start({
           connection,
           namespace: temporal.namespace,
           database,
           deskConfiguration: deskConfiguration.current,
           confirmationPolicy: () => confirmationPolicy,
+          notificationChannels: createConfiguredNotificationChannels(notifications),
           ticketTaskQueue: settings.ticketTaskQueue,
           logger,
         });
@@ -176,6 +179,8 @@ export function upCommand(): Command {
 
         say(`Configuration ${describeConfiguration(deskConfiguration)}`);
         say(`Desks         ${deskConfiguration.current().desks.map((desk) => `${desk.id} (${desk.timeZone})`).join(', ')}`);
+        say(`SLA policy    ${deskConfiguration.current().slaPolicy?.name ?? 'default'} (the desk configuration's 'sla' section)`);
+        say(`Notifications outbox table in PostgreSQL${notifications.webhook === null ? '' : `, webhook ${describeWebhookUrl(notifications.webhook.url)}`}`);
         say(`Web UI        ${temporal.uiUrl ?? '(not started: TEMPORAL_ADDRESS is set)'}`);
         say(`Logs          ${logFile}`);
         say('');
