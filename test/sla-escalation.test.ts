@@ -2,7 +2,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
 import { TicketClient } from '../src/client/ticket-client';
 import type { TicketEvent } from '../src/domain/ticket';
+import type { NotificationChannel } from '../src/notifications/notification-channel';
 import type { StoreDatabase } from '../src/store/database';
+import { listTicketNotifications } from '../src/store/notification-store';
 import { listTicketEvents } from '../src/store/ticket-store';
 import { eventually, startTimeSkippingDesk, type TimeSkippingDesk } from './support/desk-harness';
 import { recordHistory } from './support/histories';
@@ -67,6 +69,14 @@ describe('SLA escalation (time skipping)', () => {
     await environment.client.workflow.getHandle('SD-SLA-1').result();
     const stored = await listTicketEvents(database, 'SD-SLA-1');
     expect(stored.filter((event) => event.type === 'sla_escalated')).toHaveLength(2);
+
+    // Each level went through the notification activity into the outbox, addressed by its actions.
+    const notifications = await listTicketNotifications(database, 'SD-SLA-1');
+    expect(notifications.map((notification) => [notification.kind, notification.payload.level, notification.recipients])).toEqual([
+      ['sla_escalation', 'warning', [`desk-lead:${started.ownership!.deskId}`]],
+      ['sla_escalation', 'breach', ['duty-manager']],
+    ]);
+    expect(notifications.every((notification) => notification.deliveries.every((delivery) => delivery.status === 'delivered'))).toBe(true);
     await recordHistory(environment.client.workflow.getHandle('SD-SLA-1'), 'ticket-sla-escalation');
   });
 
@@ -93,5 +103,73 @@ describe('SLA escalation (time skipping)', () => {
     const elapsedBeforePauseMilliseconds = pausedAt - openedAt;
     expect(clock.snapshots.resolution.dueAt?.slice(0, 19)).toBe(atSecond(resumedAt + 240 * minuteMilliseconds - elapsedBeforePauseMilliseconds));
     expect(clock.snapshots.resolution.remainingMinutes).toBeGreaterThan(170);
+  });
+
+  test('a priority change keeps a stopped response clock and moves the running resolution clock', async () => {
+    await tickets.open({ ticketId: 'SD-SLA-3', title: 'Warehouse scanners offline', description: '', customer: 'warehouse', customerTimeZone: 'Europe/Berlin', impact: 'high', urgency: 'high', actor: 'warehouse' });
+    await eventually(async () => (await tickets.state('SD-SLA-3')).sla !== null);
+    await environment.sleep(5 * minuteMilliseconds);
+    await tickets.assign('SD-SLA-3', { actor: 'agent-3' });
+    await eventually(async () => (await tickets.state('SD-SLA-3')).sla!.snapshots.response.state === 'stopped');
+    const before = (await tickets.state('SD-SLA-3')).sla!;
+
+    // P1 to P2: the resolution target grows from 4 to 8 hours; the response was given at 5 of its 15 minutes.
+    await environment.sleep(60 * minuteMilliseconds);
+    await tickets.changePriority('SD-SLA-3', { actor: 'agent-3', urgency: 'medium' });
+    await eventually(async () => (await tickets.state('SD-SLA-3')).sla!.records.resolution.targetMinutes === 480);
+
+    const after = (await tickets.state('SD-SLA-3')).sla!;
+    expect(after.records.response).toEqual(before.records.response);
+    expect(after.snapshots.response).toEqual(before.snapshots.response);
+    expect(after.snapshots.response.state).toBe('stopped');
+    expect(after.snapshots.response.remainingMinutes).toBeCloseTo(10, 0);
+    expect(after.records.resolution.carriedElapsedMinutes).toBeCloseTo(65, 0);
+    expect(after.snapshots.resolution.state).toBe('running');
+    await recordHistory(environment.client.workflow.getHandle('SD-SLA-3'), 'ticket-priority-change');
+  });
+});
+
+describe('notifications that cannot be delivered', () => {
+  let desk: TimeSkippingDesk;
+  const failedAttempts: string[] = [];
+
+  beforeAll(async () => {
+    const brokenChannel: NotificationChannel = {
+      name: 'pager',
+      deliver: async (notification) => {
+        failedAttempts.push(notification.notificationId);
+        throw new Error('connection refused by the pager gateway');
+      },
+    };
+    desk = await startTimeSkippingDesk({ notificationChannels: [brokenChannel] });
+  });
+
+  afterAll(async () => {
+    await desk?.stop();
+  });
+
+  test('a failing channel is retried and never holds the ticket up', async () => {
+    const { environment, database, tickets } = desk;
+    await tickets.open({ ticketId: 'SD-SLA-PAGER', title: 'Mail relay rejects all mail', description: '', customer: 'it', customerTimeZone: 'Europe/Berlin', impact: 'high', urgency: 'high', actor: 'it' });
+    await eventually(async () => (await tickets.state('SD-SLA-PAGER')).sla !== null);
+
+    await environment.sleep(20 * minuteMilliseconds);
+    await eventually(async () => (await tickets.state('SD-SLA-PAGER')).slaBreached);
+
+    // The ticket goes on to its closure while the pager keeps failing.
+    await tickets.assign('SD-SLA-PAGER', { actor: 'agent-9' });
+    await tickets.resolve('SD-SLA-PAGER', { actor: 'agent-9', notes: 'relay certificate renewed' });
+    await tickets.confirm('SD-SLA-PAGER', { actor: 'it' });
+    await eventually(async () => (await tickets.state('SD-SLA-PAGER')).status === 'closed');
+
+    await eventually(async () => {
+      const notifications = await listTicketNotifications(database, 'SD-SLA-PAGER');
+      const pager = notifications.flatMap((notification) => notification.deliveries.filter((delivery) => delivery.channel === 'pager'));
+      return notifications.length === 2 && pager.every((delivery) => delivery.status === 'failed' && delivery.attempts >= 2);
+    }, 60_000);
+    const notifications = await listTicketNotifications(database, 'SD-SLA-PAGER');
+    expect(notifications.flatMap((notification) => notification.deliveries.filter((delivery) => delivery.channel === 'outbox').map((delivery) => delivery.status))).toEqual(['delivered', 'delivered']);
+    expect(notifications[0]!.deliveries.find((delivery) => delivery.channel === 'pager')?.lastError).toMatch(/connection refused by the pager gateway/);
+    expect(new Set(failedAttempts).size).toBe(2);
   });
 });

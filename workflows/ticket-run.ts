@@ -185,6 +185,24 @@ export class TicketRun {
     }
   }
 
+  /**
+   * Applies a change that the desk itself decides, such as an automatic
+   * escalation, with the reason shown on its first event. Returns false, and
+   * changes nothing, when the rules refuse it in the ticket's current status.
+   */
+  applySystemCommand(command: TicketCommand, reason: string): boolean {
+    try {
+      checkTicketCommand(this.state, command, this.priorityMatrix);
+    } catch (error) {
+      log.warn('desk change rejected', { ticketId: this.state.ticketId, message: command.name, reason: String(error) });
+      return false;
+    }
+
+    const drafts = applyTicketCommand(this.state, command, this.now(), this.priorityMatrix);
+    this.record(drafts.map((eventDraft, index) => (index === 0 ? { ...eventDraft, reason } : eventDraft)));
+    return true;
+  }
+
   /** Records a message that the rules do not accept, such as a signal of an unknown name. */
   refuse(messageName: string, payload: unknown, reason: string): void {
     this.state.refusedMessageCount += 1;

@@ -23,6 +23,11 @@ import {
 } from '@temporalio/workflow';
 
 import type { DeskActivities, TicketActivities } from '../activities';
+import type { SlaStartRequest, TicketStepRequest } from '../activities/ticket-activities';
+import type { NotificationActivities } from '../activities/notification-activities';
+import type { Notification, NotificationKind } from '../src/notifications/notification';
+import type { PickupWatch } from '../src/domain/ticket';
+import { formatTargetDuration } from '../src/domain/sla';
 import { assignmentGroupKey, ownerDeskKey, resolutionDueKey, slaBreachedKey, ticketPriorityKey, ticketStatusKey, ticketTypeKey } from '../src/domain/search-attributes';
 import { terminalStatuses, type OpenTicketInput, type TicketState } from '../src/domain/ticket';
 import { ticketCommandNames, ticketSignals, ticketStateQuery, ticketUpdates, type TicketCommand } from './messages';
@@ -42,6 +47,8 @@ export interface TicketWorkflowInput {
   historyEventLimit?: number;
   /** Whether to run SLA clocks and escalations; on when absent. */
   slaClocks?: boolean;
+  /** Whether to send notifications through the outbox and its channels; on when absent. Reminders and escalations still enter the trail without them. */
+  notifications?: boolean;
 }
 
 /**
@@ -67,6 +74,33 @@ const slaActivities = proxyLocalActivities<TicketActivities>({
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
 });
 
+// Notifications are ordinary activities on the ticket task queue with retries
+// of their own: a channel that fails is retried with back-off for up to a day
+// while the ticket goes on, because the workflow does not wait for them.
+const notificationActivities = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['InvalidNotification'] },
+});
+
+/** Recipients of an SLA escalation level's notification, from the level's actions. */
+function escalationRecipients(actions: readonly string[], assignee: string | null, deskId: string | null): string[] {
+  const recipients: string[] = [];
+  if (actions.includes('notify_assignee') && assignee !== null) {
+    recipients.push(`assignee:${assignee}`);
+  }
+  if (actions.includes('notify_desk_lead') && deskId !== null) {
+    recipients.push(`desk-lead:${deskId}`);
+  }
+  if (actions.includes('notify_duty_manager')) {
+    recipients.push('duty-manager');
+  }
+  if (actions.includes('notify_service_owner')) {
+    recipients.push('service-owner');
+  }
+  return recipients;
+}
+
 /**
  * Activities on one desk's task queue. A desk whose workers do not pick the task
  * up within `unreachableAfterSeconds` counts as unreachable: the schedule-to-start
@@ -88,9 +122,16 @@ function isDeskUnreachable(error: unknown): boolean {
   return error instanceof ActivityFailure && error.cause instanceof TimeoutFailure && error.cause.timeoutType === 'SCHEDULE_TO_START';
 }
 
+/**
+ * Maximum amount by which a worker's clock reading (see `recordTicketChanges`)
+ * moves the workflow's clock forward when a timer starts. A worker whose clock
+ * is ahead therefore makes timers fire early by at most this much.
+ */
+const workerClockCorrectionLimitMilliseconds = 5000;
+
 /** Something the ticket must do at an instant unless a message changes its plans first. */
 interface Deadline {
-  kind: 'hand-off' | 'hand-back' | 'reminder' | 'auto-close' | 'escalation';
+  kind: 'hand-off' | 'hand-back' | 'reminder' | 'auto-close' | 'escalation' | 'group-notice' | 'pickup-escalation';
   at: string;
   escalation?: DueEscalation;
 }
@@ -104,6 +145,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   // Messages that arrive before the first routing wait for it, so every trail starts with opened and routed.
   let routed = input.carriedOver !== undefined;
+  // Set with the version patch below. The SDK records a stack trace for every
+  // promise that workflow code creates, so version 2 skips the wait once routed.
+  let stepsVersion2 = false;
+  const mustWaitForRouting = (): boolean => !(routed && stepsVersion2);
 
   setHandler(ticketStateQuery, state);
 
@@ -111,7 +156,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   // existed are then dispatched in arrival order, not grouped by name as each
   // named handler's registration would dispatch them.
   setDefaultSignalHandler(async (signalName, ...payload) => {
-    await condition(() => routed);
+    if (mustWaitForRouting()) {
+      if (mustWaitForRouting()) {
+        await condition(() => routed);
+      }
+    }
     if ((ticketCommandNames as readonly string[]).includes(signalName)) {
       run.applySignal({ name: signalName, request: payload[0] } as TicketCommand);
       return;
@@ -124,13 +173,21 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     setHandler(
       ticketUpdates[name] as typeof ticketUpdates.comment,
       async (request) => {
+        if (mustWaitForRouting()) {
+      if (mustWaitForRouting()) {
         await condition(() => routed);
+      }
+    }
         return run.applyUpdate(command(request));
       },
       { validator: (request) => run.validateUpdate(command(request)) },
     );
     setHandler(ticketSignals[name] as typeof ticketSignals.comment, async (request) => {
-      await condition(() => routed);
+      if (mustWaitForRouting()) {
+      if (mustWaitForRouting()) {
+        await condition(() => routed);
+      }
+    }
       run.applySignal(command(request));
     });
   }
@@ -160,18 +217,30 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     ]);
   };
 
+  // The workflow's clock does not move during a workflow task, but the task's
+  // local activities take real time. The store write therefore reports the
+  // worker's clock, and timers start from it (bounded by the correction limit).
+  let workerClockMilliseconds = 0;
+  const timerStartMilliseconds = (): number => Date.now() + Math.min(Math.max(0, workerClockMilliseconds - Date.now()), workerClockCorrectionLimitMilliseconds);
+
   const recordChanges = async (): Promise<void> => {
     updateSearchAttributes();
     while (run.unrecordedEvents.length > 0) {
       const events = run.unrecordedEvents;
       run.unrecordedEvents = [];
-      await ticketActivities.recordTicketChanges({ state: { ...run.state, recentEvents: [] }, events });
+      const receipt = await ticketActivities.recordTicketChanges({ state: { ...run.state, recentEvents: [] }, events });
+      // Histories recorded before the receipt existed return nothing here.
+      if (receipt !== undefined && receipt !== null) {
+        workerClockMilliseconds = Date.parse(receipt.recordedAt);
+      }
     }
   };
 
   const needsDeskWork = (): boolean => run.state.status === 'new' || run.state.status === 'assigned';
 
   let unreachableAfterSeconds = 60;
+  /** Sequence of the last event whose effect on the clocks was evaluated. */
+  let slaEvaluatedThrough = run.state.lastSequence;
   let handBackCheckAt: string | null = null;
 
   const handOffNote = (toDeskId: string) => {
@@ -293,11 +362,42 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         }
         const [newResponse, newResolution] = await slaActivities.evaluateSlaClocks({ ticketId: ticket.ticketId, records: [ticket.sla!.records.response, ticket.sla!.records.resolution], evaluatedAt: nowIso() });
         ticket.sla!.snapshots = { response: newResponse!, resolution: newResolution! };
+
+        if (stoppedClocksKeepTheirOutcome) {
+          // A clock that stopped before the change (the first response, a resolution) keeps its target and outcome.
+          for (const kind of ['response', 'resolution'] as const) {
+            if (previous.records[kind].stoppedAt !== null) {
+              ticket.sla!.records[kind] = previous.records[kind];
+              ticket.sla!.snapshots[kind] = previous.snapshots[kind];
+            }
+          }
+        }
       }
     } catch (error) {
       log.warn('SLA clocks not evaluated', { ticketId: ticket.ticketId, error: String(error) });
     }
   };
+
+  // Deliveries in flight; the run waits for them only before it ends or continues as new.
+  const deliveries = new Set<Promise<void>>();
+
+  /** Sends a notification about the event just recorded, without waiting for its delivery. */
+  const notify = (kind: NotificationKind, recipients: string[], subject: string, payload: Notification['payload']): void => {
+    const ticket = run.state;
+    if (recipients.length === 0) {
+      return;
+    }
+
+    const notification: Notification = { notificationId: `${ticket.ticketId}:${kind}:${ticket.lastSequence}`, ticketId: ticket.ticketId, kind, recipients, subject, payload, createdAt: nowIso() };
+    const delivery: Promise<void> = notificationActivities.deliverNotification(notification).then(
+      () => undefined,
+      (error: unknown) => log.warn('notification not delivered', { ticketId: ticket.ticketId, notificationId: notification.notificationId, error: String(error) }),
+    );
+    deliveries.add(delivery);
+    void delivery.then(() => deliveries.delete(delivery));
+  };
+
+  const waitsForPickup = (): boolean => needsDeskWork() && run.state.assignee === null;
 
   const nextDeadline = (): Deadline | undefined => {
     const ticket = run.state;
@@ -323,6 +423,17 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       deadlines.push({ kind: 'escalation', at: escalation.at, escalation });
     }
 
+    const watch = ticket.pickup ?? null;
+    if (watch !== null && waitsForPickup()) {
+      // At the same instant the group hears of the ticket before the ticket moves on.
+      if (watch.groupOnDutyFrom !== null && watch.groupNotifiedAt === null) {
+        deadlines.push({ kind: 'group-notice', at: watch.groupOnDutyFrom });
+      }
+      if (watch.escalation !== null) {
+        deadlines.push({ kind: 'pickup-escalation', at: watch.escalation.dueAt });
+      }
+    }
+
     return deadlines.reduce<Deadline | undefined>((earliest, deadline) => (earliest === undefined || Date.parse(deadline.at) < Date.parse(earliest.at) ? deadline : earliest), undefined);
   };
 
@@ -343,17 +454,73 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       if (escalation.actions.includes('mark_breached')) {
         ticket.slaBreached = true;
       }
-      await ticketActivities.sendEscalationNotice({ ticketId: ticket.ticketId, clock: escalation.clock, level: escalation.level, actions: escalation.actions, assignee: ticket.assignee, deskId: ticket.ownership?.deskId ?? null });
-      run.record([{ type: 'sla_escalated', actor: 'sundesk', occurredAt: at, reason: `${escalation.clock} clock reached ${escalation.percentOfTarget} % of its target`, details: { ...escalation } }]);
+      if (!notificationsEnabled) {
+        await ticketActivities.sendEscalationNotice({ ticketId: ticket.ticketId, clock: escalation.clock, level: escalation.level, actions: escalation.actions, assignee: ticket.assignee, deskId: ticket.ownership?.deskId ?? null });
+      }
+      run.record([{ type: 'sla_escalated', actor: 'sundesk', occurredAt: at, reason: `${escalation.clock} clock reached ${escalation.percentOfTarget} % of its target`, details: { ...escalation, firedAt: nowIso() } }]);
+      if (notificationsEnabled) {
+        const recipients = escalationRecipients(escalation.actions, ticket.assignee, ticket.ownership?.deskId ?? null);
+        notify('sla_escalation', recipients, `${ticket.ticketId} ${escalation.clock} clock: ${escalation.level} (${escalation.percentOfTarget} % of its target)`, {
+          clock: escalation.clock,
+          level: escalation.level,
+          percentOfTarget: escalation.percentOfTarget,
+          dueAt: escalation.at,
+          priority: ticket.priority,
+          title: ticket.title,
+          assignmentGroup: ticket.assignmentGroup,
+          deskId: ticket.ownership?.deskId ?? null,
+          breached: ticket.slaBreached,
+        });
+      }
       log.info('SLA escalation', { ticketId: ticket.ticketId, clock: escalation.clock, level: escalation.level });
+      return;
+    }
+
+    if (deadline.kind === 'group-notice') {
+      const watch = ticket.pickup!;
+      watch.groupNotifiedAt = at;
+      const onDutyNow = watch.groupOnDutyFrom === watch.waitingSince;
+      run.record([{ type: 'group_notified', actor: 'sundesk', occurredAt: at, reason: onDutyNow ? `${watch.assignmentGroup} is on duty` : `${watch.assignmentGroup} came on duty`, details: { assignmentGroup: watch.assignmentGroup, supportLevel: ticket.supportLevel, waitingSince: watch.waitingSince, onDutyFrom: watch.groupOnDutyFrom } }]);
+      log.info('group notified', { ticketId: ticket.ticketId, assignmentGroup: watch.assignmentGroup, onDutyFrom: watch.groupOnDutyFrom });
+      if (notificationsEnabled) {
+        notify('group_escalation', [`group:${watch.assignmentGroup}`], `${ticket.ticketId} waits in the ${watch.assignmentGroup} queue: ${ticket.title}`, {
+          assignmentGroup: watch.assignmentGroup,
+          supportLevel: ticket.supportLevel,
+          priority: ticket.priority,
+          waitingSince: watch.waitingSince,
+          deskId: ticket.ownership?.deskId ?? null,
+        });
+      }
+      return;
+    }
+
+    if (deadline.kind === 'pickup-escalation') {
+      const watch = ticket.pickup!;
+      const planned = watch.escalation!;
+      const reason = `not picked up by ${watch.assignmentGroup} within ${formatTargetDuration(planned.notPickedUpWithinMinutes)} of ${planned.calendar} open time`;
+      const moved = run.applySystemCommand({ name: 'transfer', request: { actor: 'sundesk', assignmentGroup: planned.toGroup, supportLevel: planned.supportLevel } }, reason);
+      if (!moved) {
+        watch.escalation = null;
+      }
+      log.info('ticket escalated automatically', { ticketId: ticket.ticketId, fromGroup: watch.assignmentGroup, toGroup: planned.toGroup, moved });
       return;
     }
 
     const confirmation = ticket.confirmation!;
     if (deadline.kind === 'reminder') {
       confirmation.remindersSent += 1;
-      await ticketActivities.sendCustomerReminder({ ticketId: ticket.ticketId, customer: ticket.customer, reminderNumber: confirmation.remindersSent });
+      if (!notificationsEnabled) {
+        await ticketActivities.sendCustomerReminder({ ticketId: ticket.ticketId, customer: ticket.customer, reminderNumber: confirmation.remindersSent });
+      }
       run.record([{ type: 'reminder_sent', actor: 'sundesk', occurredAt: at, reason: null, details: { reminderNumber: confirmation.remindersSent, policy: confirmation.policyName } }]);
+      if (notificationsEnabled) {
+        notify('customer_reminder', [`customer:${ticket.customer}`], `${ticket.ticketId} is resolved: please confirm or reject the resolution`, {
+          reminderNumber: confirmation.remindersSent,
+          resolvedAt: ticket.resolvedAt,
+          title: ticket.title,
+          policy: confirmation.policyName,
+        });
+      }
       return;
     }
 
@@ -362,6 +529,84 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     ticket.closedWithoutConfirmation = true;
     ticket.confirmation = null;
     run.record([{ type: 'closed', actor: 'sundesk', occurredAt: at, reason: `closed without confirmation: no answer from the customer (policy ${confirmation.policyName})`, details: { withoutConfirmation: true } }]);
+  };
+
+  // Decided once per run, before the first activity, so a run that replays a
+  // history of an older version never takes the new paths halfway. Version 2
+  // does a ticket's calendar work and its store write in one local activity per
+  // step, watches pickups, keeps stopped clocks at a priority change, and sends
+  // notifications through the outbox.
+  stepsVersion2 = patched('desk-steps-v2');
+  const slaClocksEnabled = input.slaClocks !== false;
+  const pickupWatchEnabled = slaClocksEnabled && stepsVersion2;
+  const stoppedClocksKeepTheirOutcome = stepsVersion2;
+  const notificationsEnabled = input.notifications !== false && stepsVersion2;
+
+  /**
+   * Version 2's step: one local activity that starts or evaluates the clocks,
+   * plans the confirmation and the pickup watch as the ticket's changes need,
+   * and writes state and events to the store. `nextStep` builds the request
+   * (undefined when there is nothing to do) and `runStep` runs it.
+   */
+  const nextStep = (startSla?: SlaStartRequest): Omit<TicketStepRequest, 'state' | 'events'> | undefined => {
+    const ticket = run.state;
+    const request: Omit<TicketStepRequest, 'state' | 'events'> = {};
+    if (startSla !== undefined) {
+      request.startSla = startSla;
+    }
+    if (ticket.sla !== null && run.slaChanged) {
+      run.slaChanged = false;
+      slaEvaluatedThrough = ticket.lastSequence;
+      request.evaluateSla = { records: [ticket.sla.records.response, ticket.sla.records.resolution], evaluatedAt: nowIso() };
+    }
+    if (ticket.status === 'resolved' && ticket.confirmation === null) {
+      request.confirmation = { ticketId: ticket.ticketId, deskId: ticket.ownership?.deskId ?? null, resolvedAt: nowIso() };
+    }
+    if (pickupWatchEnabled) {
+      const watch = ticket.pickup ?? null;
+      if (waitsForPickup() && (watch === null || watch.assignmentGroup !== ticket.assignmentGroup)) {
+        request.pickup = { ticketId: ticket.ticketId, priority: ticket.priority, assignmentGroup: ticket.assignmentGroup, deskId: ticket.ownership?.deskId ?? null, waitingSince: nowIso() };
+      } else if (!waitsForPickup() && watch !== null) {
+        ticket.pickup = null;
+      }
+    }
+    if (run.unrecordedEvents.length === 0 && Object.keys(request).length === 0) {
+      return undefined;
+    }
+    return request;
+  };
+
+  const runStep = async (request: Omit<TicketStepRequest, 'state' | 'events'>): Promise<void> => {
+    const ticket = run.state;
+    const events = run.unrecordedEvents;
+    run.unrecordedEvents = [];
+    const result = await ticketActivities.recordTicketStep({ state: { ...ticket, recentEvents: [] }, events, ...request });
+    workerClockMilliseconds = Date.parse(result.recordedAt);
+
+    if (result.startedSla !== undefined) {
+      ticket.sla = { ...result.startedSla, firedLevels: ticket.sla?.firedLevels ?? [] };
+    }
+    if (result.slaSnapshots !== undefined && ticket.sla !== null) {
+      ticket.sla.snapshots = { response: result.slaSnapshots[0]!, resolution: result.slaSnapshots[1]! };
+    }
+    if (result.slaError !== undefined) {
+      log.warn('SLA clocks not started or evaluated', { ticketId: ticket.ticketId, error: result.slaError });
+    }
+    // A message handled while the activity ran may have moved the ticket on; stale plans are dropped.
+    if (result.confirmation !== undefined && ticket.status === 'resolved') {
+      ticket.confirmation = result.confirmation;
+    }
+    if (result.pickup !== undefined && waitsForPickup() && result.pickup.assignmentGroup === ticket.assignmentGroup) {
+      ticket.pickup = { ...result.pickup, groupNotifiedAt: null };
+    }
+  };
+
+  /** Runs steps until the ticket's changes are all written (each step may let new messages in), then indexes it once. */
+  const settle = async (): Promise<void> => {
+    for (let request = nextStep(); request !== undefined; request = nextStep()) {
+      await runStep(request);
+    }
+    updateSearchAttributes();
   };
 
   if (input.carriedOver === undefined) {
@@ -375,38 +620,59 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     run.followTheSunPriorities = decision.followTheSunPriorities ?? [];
     run.record([{ type: 'routed', actor: 'sundesk', occurredAt: ticket.openedAt, reason: null, details: { ...decision.ownership, followsTheSun: decision.followsTheSun } }]);
 
-    if (input.slaClocks !== false && patched('sla-clocks')) {
+    if (stepsVersion2) {
+      // The clocks start with the first write, before any message is let in, so an early response stops them.
+      await runStep(nextStep(slaClocksEnabled ? { ticketId: ticket.ticketId, priority: ticket.priority, ticketType: ticket.ticketType, deskId: ticket.ownership?.deskId ?? 'none', startedAt: nowIso() } : undefined)!);
+    } else if (slaClocksEnabled && patched('sla-clocks')) {
       await startSlaClocks(nowIso());
     }
     routed = true;
   }
 
   const historyEventLimit = input.historyEventLimit ?? defaultHistoryEventLimit;
-  let slaEvaluatedThrough = run.state.lastSequence;
   if (input.carriedOver !== undefined && run.state.sla !== null) {
     // The previous run may have ended before evaluating its last events.
     run.slaChanged = true;
   }
   while (!isTerminal()) {
-    await recordChanges();
+    if (stepsVersion2) {
+      const priorityChanged = run.state.sla !== null && run.state.recentEvents.some((event) => event.type === 'priority_changed' && event.sequence > slaEvaluatedThrough);
+      if (priorityChanged) {
+        run.slaChanged = false;
+        slaEvaluatedThrough = run.state.lastSequence;
+        await evaluateSlaClocks(true);
+      }
+      await settle();
+    } else {
+      await recordChanges();
+    }
 
     const info = workflowInfo();
-    if (info.historyLength >= historyEventLimit || info.continueAsNewSuggested) {
+    const historyIsLong = info.historyLength >= historyEventLimit || info.continueAsNewSuggested;
+    // Notifications in flight belong to this run, so it waits for them before it continues as new.
+    // While a channel retries, the run goes on and its history may grow to twice the limit.
+    if (historyIsLong && (deliveries.size === 0 || info.historyLength >= 2 * historyEventLimit)) {
+      await Promise.all(deliveries);
       await condition(allHandlersFinished);
-      await recordChanges();
+      if (stepsVersion2) {
+        await settle();
+      } else {
+        await recordChanges();
+      }
       log.info('ticket continues as new', { ticketId: run.state.ticketId, historyLength: workflowInfo().historyLength });
       await continueAsNew<typeof ticketWorkflow>({ ...input, carriedOver: run.carryOver() });
     }
 
-    const priorityChanged = run.state.sla !== null && run.state.recentEvents.some((event) => event.type === 'priority_changed' && event.sequence > slaEvaluatedThrough);
-    if (run.state.sla !== null && (run.slaChanged || priorityChanged)) {
+    // Version 2 did all of the following in its steps; older histories replay them one by one.
+    const priorityChanged = !stepsVersion2 && run.state.sla !== null && run.state.recentEvents.some((event) => event.type === 'priority_changed' && event.sequence > slaEvaluatedThrough);
+    if (!stepsVersion2 && run.state.sla !== null && (run.slaChanged || priorityChanged)) {
       run.slaChanged = false;
       slaEvaluatedThrough = run.state.lastSequence;
       await evaluateSlaClocks(priorityChanged);
       continue;
     }
 
-    if (run.state.status === 'resolved' && run.state.confirmation === null && patched('customer-confirmation-clock')) {
+    if (!stepsVersion2 && run.state.status === 'resolved' && run.state.confirmation === null && patched('customer-confirmation-clock')) {
       run.state.confirmation = await ticketActivities.planConfirmation({ ticketId: run.state.ticketId, deskId: run.state.ownership?.deskId ?? null, resolvedAt: nowIso() });
       continue;
     }
@@ -417,7 +683,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       continue;
     }
 
-    const millisecondsToDeadline = Date.parse(deadline.at) - Date.now();
+    const millisecondsToDeadline = Date.parse(deadline.at) - timerStartMilliseconds();
     if (millisecondsToDeadline > 0) {
       const changed = await condition(() => run.unrecordedEvents.length > 0 || isTerminal(), millisecondsToDeadline);
       if (changed) {
@@ -428,7 +694,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   }
 
   await condition(allHandlersFinished);
-  await recordChanges();
+  if (stepsVersion2) {
+    await settle();
+  } else {
+    await recordChanges();
+  }
+  await Promise.all(deliveries);
   log.info('ticket workflow completed', { ticketId: run.state.ticketId, status: run.state.status });
   return run.state;
 }

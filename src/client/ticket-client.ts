@@ -42,6 +42,8 @@ export interface TicketClientOptions {
   taskQueue?: string;
   /** Whether new tickets run SLA clocks; on when absent. */
   slaClocks?: boolean;
+  /** Whether new tickets send notifications through the outbox and its channels; on when absent. */
+  notifications?: boolean;
 }
 
 /** The result of `open`: whether this call started the ticket, or found a ticket with that id. */
@@ -81,7 +83,7 @@ export class TicketClient {
       await this.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
         workflowId: ticket.ticketId,
         taskQueue: this.options.taskQueue ?? ticketTaskQueue,
-        args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false, slaClocks: this.options.slaClocks }],
+        args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false, slaClocks: this.options.slaClocks, notifications: this.options.notifications }],
         typedSearchAttributes: this.initialSearchAttributes(input),
         // A ticket id names one ticket for ever: a closed ticket's id is never reused.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -109,7 +111,7 @@ export class TicketClient {
     await this.client.workflow.signalWithStart<typeof ticketWorkflow, [messages.CommentRequest]>('ticketWorkflow', {
       workflowId: ticket.ticketId,
       taskQueue: this.options.taskQueue ?? ticketTaskQueue,
-      args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false, slaClocks: this.options.slaClocks }],
+      args: [{ ticket: input, searchAttributes: this.options.searchAttributes !== false, slaClocks: this.options.slaClocks, notifications: this.options.notifications }],
       typedSearchAttributes: this.initialSearchAttributes(input),
       signal: messages.commentSignal,
       signalArgs: [comment],

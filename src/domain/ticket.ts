@@ -3,6 +3,7 @@
  * clients. Everything here is plain data, so workflow code may import it.
  */
 
+import type { PickupPlan } from '../calendar/pickup-escalation';
 import type { TicketSlaClocks } from '../../workflows/sla-rules';
 import type { Impact, Priority, PriorityMatrix, Urgency } from './priority';
 
@@ -43,6 +44,7 @@ export type TicketEventType =
   | 'sla_escalated'
   | 'rerouted'
   | 'handed_back'
+  | 'group_notified'
   | 'refused';
 
 /**
@@ -113,6 +115,9 @@ export interface ConfirmationClock {
   policyName: string;
 }
 
+/** The pickup plan of a waiting ticket and the instant its group was told; null until then. */
+export type PickupWatch = PickupPlan & { groupNotifiedAt: string | null };
+
 /** Current state of a ticket as the workflow query returns it. */
 export interface TicketState {
   ticketId: string;
@@ -145,6 +150,12 @@ export interface TicketState {
   sla: TicketSlaClocks | null;
   /** Whether an SLA target was missed (an escalation level that marks the breach fired). */
   slaBreached: boolean;
+  /**
+   * Set while the ticket waits unassigned in a group's queue: when the group is
+   * on duty, when it was told, and the automatic escalation the policy plans.
+   * Absent in states of runs that predate the pickup watch.
+   */
+  pickup?: PickupWatch | null;
   handOffCount: number;
   /** Functional escalations to 2nd/3rd-level groups (support line raised by a transfer). */
   escalationCount: number;

@@ -99,7 +99,7 @@ export async function driveReplay(options: ReplayDriverOptions): Promise<ReplayD
   // NOTE: replayed tickets run without SLA clocks. Evaluating business calendars at every
   // event made the replay of 200 incidents several times slower; SLA attainment of a
   // replayed log is not reported yet.
-  const tickets = new TicketClient(client, { searchAttributes: options.searchAttributes ?? false, priorityMatrix: fourLevelPriorityMatrix, slaClocks: false });
+  const tickets = new TicketClient(client, { searchAttributes: options.searchAttributes ?? false, priorityMatrix: fourLevelPriorityMatrix, slaClocks: false, notifications: false });
 
   const schedule: ScheduledEvent[] = [];
   const ticketsById = new Map(log.tickets.map((ticket) => [ticket.ticketId, ticket]));

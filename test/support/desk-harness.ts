@@ -9,6 +9,8 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { Client as PostgresClient } from 'pg';
 import pino from 'pino';
 
+import type { SlaPolicy } from '../../src/domain/sla';
+import type { NotificationChannel } from '../../src/notifications/notification-channel';
 import type { ConfirmationPolicy } from '../../src/config/organisation';
 import { exampleDeskConfiguration, type DeskConfiguration } from '../../src/domain/desks';
 import { createStoreDatabase, type StoreDatabase } from '../../src/store/database';
@@ -62,16 +64,19 @@ export async function startDeskWorkers(
   connection: NativeConnection,
   namespace: string,
   database: StoreDatabase,
-  options: { deskConfiguration?: DeskConfiguration; deskIds?: string[]; confirmationPolicy?: ConfirmationPolicy; ticketTaskQueue?: string; deskUnreachableAfterSeconds?: number } = {},
+  options: { deskConfiguration?: DeskConfiguration; deskIds?: string[]; confirmationPolicy?: ConfirmationPolicy; slaPolicy?: SlaPolicy; notificationChannels?: NotificationChannel[]; ticketTaskQueue?: string; deskUnreachableAfterSeconds?: number } = {},
 ): Promise<{ workers: Worker[]; stop: () => Promise<void> }> {
   const configuration = options.deskConfiguration ?? exampleDeskConfiguration;
   const confirmationPolicy = options.confirmationPolicy;
+  const slaPolicy = options.slaPolicy;
   const workers = await createDeskWorkers({
     connection,
     namespace,
     database,
     deskConfiguration: () => configuration,
     confirmationPolicy: confirmationPolicy === undefined ? undefined : () => confirmationPolicy,
+    slaPolicy: slaPolicy === undefined ? undefined : () => slaPolicy,
+    notificationChannels: options.notificationChannels,
     deskIds: options.deskIds,
     ticketTaskQueue: options.ticketTaskQueue,
     deskUnreachableAfterSeconds: options.deskUnreachableAfterSeconds,

@@ -19,6 +19,7 @@ import { pendingReasons, ticketStatuses, ticketTypes, type PendingReason, type T
 import { findTicket, listTicketEvents } from '../../store/ticket-store';
 import { CommandError, connectTemporal, openStore } from '../connections';
 import { printFields, printJson, printTable } from '../print';
+import { addTicketNotificationsCommand } from './ticket-notifications';
 
 function defaultActor(): string {
   return process.env.SUNDESK_ACTOR ?? userInfo().username;
@@ -65,8 +66,26 @@ function summary(state: TicketState): Array<[string, string]> {
     ['assignee', state.assignee ?? '-'],
     ['hand-offs', String(state.handOffCount)],
     ['escalations', String(state.escalationCount)],
+    ...pickupSummary(state),
     ['reopened', String(state.reopenCount)],
   ];
+}
+
+/** The pickup watch of a ticket waiting unassigned in a group's queue, as lines of `ticket show`. */
+function pickupSummary(state: TicketState): Array<[string, string]> {
+  const watch = state.pickup ?? null;
+  if (watch === null) {
+    return [];
+  }
+
+  const lines: Array<[string, string]> = [['waiting for pickup', `in ${watch.assignmentGroup} since ${watch.waitingSince}`]];
+  if (watch.groupOnDutyFrom !== null) {
+    lines.push(['group told', watch.groupNotifiedAt === null ? `when it comes on duty at ${watch.groupOnDutyFrom}` : `at ${watch.groupNotifiedAt}`]);
+  }
+  if (watch.escalation !== null) {
+    lines.push(['escalates to', `${watch.escalation.toGroup} (${watch.escalation.supportLevel}) at ${watch.escalation.dueAt} unless picked up`]);
+  }
+  return lines;
 }
 
 function printState(state: TicketState, json: boolean): void {
@@ -193,6 +212,8 @@ export function ticketCommand(): Command {
         await database.destroy();
       }
     });
+
+  addTicketNotificationsCommand(ticket);
 
   const change = (name: string, description: string) =>
     ticket
