@@ -84,12 +84,18 @@ describe('organisation settings file', () => {
     expect(() => loadOrganisationSettings(file)).toThrow(/unknown keys 'slaPolicy', 'theme': a settings file has only the keys priorityMatrix, confirmationPolicy, notifications; remove or rename them$/);
   });
 
-  test('notifications key is allowed', () => {
-    // Read by the notification settings, not here; its content is not checked by this loader.
+  test('notifications key configures the webhook', () => {
     const file = settingsFile('with-notifications.json', { priorityMatrix: fourLevelPriorityMatrix, notifications: { webhook: { url: 'http://127.0.0.1:9000/hooks' } } });
     const settings = loadOrganisationSettings(file);
 
     expect(settings.priorityMatrix).toEqual(fourLevelPriorityMatrix);
-    expect(settings).not.toHaveProperty('notifications');
+    expect(settings.notifications.webhook?.url).toBe('http://127.0.0.1:9000/hooks');
+  });
+
+  test('bad webhook settings name the file', () => {
+    const file = settingsFile('bad-webhook.json', { notifications: { webhook: { url: 'ftp://127.0.0.1/hooks' } } });
+
+    expect(() => loadOrganisationSettings(file)).toThrow(InvalidSettingsError);
+    expect(() => loadOrganisationSettings(file)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*ftp://127\\.0\\.0\\.1/hooks`));
   });
 });
