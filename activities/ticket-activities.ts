@@ -59,6 +59,8 @@ export interface SlaStartRequest {
   ticketId: string;
   priority: Priority;
   ticketType: string;
+  /** Customer group of the ticket; the general rules when absent. */
+  customerGroup?: string;
   deskId: string;
   startedAt: string;
 }
@@ -152,7 +154,7 @@ export function createTicketActivities(dependencies: TicketActivityDependencies)
 
   const startClocks = (input: SlaStartRequest): StartedSlaClocks => {
     const policy = slaPolicy();
-    const rule = selectSlaTargets(policy, { priority: input.priority, ticketType: input.ticketType });
+    const rule = selectSlaTargets(policy, { priority: input.priority, ticketType: input.ticketType, customerGroup: input.customerGroup });
     const record = (kind: 'response' | 'resolution'): SlaClockRecord => ({
       kind,
       calendar: resolveCalendarName(rule[kind].calendar, input.deskId),

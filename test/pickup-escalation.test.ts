@@ -7,7 +7,7 @@
 
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 
-import type { TicketClient } from '../src/client/ticket-client';
+import { validateOpenTicketInput, type TicketClient } from '../src/client/ticket-client';
 import { exampleDeskConfiguration, type DeskConfiguration } from '../src/domain/desks';
 import { defaultSlaPolicy, type SlaPolicy } from '../src/domain/sla';
 import type { StoreDatabase } from '../src/store/database';
@@ -31,6 +31,7 @@ const deskConfiguration: DeskConfiguration = {
 
 const slaPolicy: SlaPolicy = {
   ...defaultSlaPolicy,
+  rules: [...defaultSlaPolicy.rules, { priority: 3, customerGroup: 'executives', response: { targetMinutes: 10, calendar: '24x7' }, resolution: { targetMinutes: 240, calendar: '24x7' } }],
   pickupEscalations: [
     { fromGroup: 'service-desk', notPickedUpWithinMinutes: 30, toGroup: 'network-l2', supportLevel: 'L2' },
     { fromGroup: 'network-l2', notPickedUpWithinMinutes: 120, toGroup: 'network-l3', supportLevel: 'L3' },
@@ -124,5 +125,26 @@ describe('automatic functional escalation (time skipping)', () => {
     expect(state.assignmentGroup).toBe('service-desk');
     expect(state.pickup).toBeNull();
     expect((await listTicketEvents(database, 'SD-PICKUP-2')).some((event) => event.type === 'transferred')).toBe(false);
+  });
+
+  test('a customer group chooses its own SLA rule', async () => {
+    await tickets.open({ ticketId: 'SD-GROUP-1', title: 'Board room projector dead', description: '', customer: 'ceo-office', customerGroup: 'executives', customerTimeZone: 'Europe/Warsaw', impact: 'medium', urgency: 'medium', actor: 'ceo-office' });
+    await tickets.open({ ticketId: 'SD-GROUP-2', title: 'Meeting room projector dead', description: '', customer: 'sales', customerTimeZone: 'Europe/Warsaw', impact: 'medium', urgency: 'medium', actor: 'sales' });
+    await eventually(async () => (await tickets.state('SD-GROUP-1')).sla !== null && (await tickets.state('SD-GROUP-2')).sla !== null);
+
+    const executive = await tickets.state('SD-GROUP-1');
+    expect(executive.customerGroup).toBe('executives');
+    expect(executive.sla!.records.response).toMatchObject({ targetMinutes: 10, calendar: '24x7' });
+
+    const general = await tickets.state('SD-GROUP-2');
+    expect(general.customerGroup).toBeNull();
+    expect(general.sla!.records.response).toMatchObject({ targetMinutes: 120 });
+    expect(general.sla!.records.response.calendar).toMatch(/^desk:/);
+  });
+
+  test('an invalid customer group is rejected before opening', () => {
+    const ticket = { ticketId: 'SD-GROUP-3', title: 'Projector', description: '', customer: 'x', customerGroup: 'board room', customerTimeZone: 'UTC', impact: 'low', urgency: 'low', actor: 'x' } as const;
+
+    expect(() => validateOpenTicketInput(ticket)).toThrow("invalid customer group 'board room': use letters, digits, '.', '_', ':' or '-' (at most 64), for example executives, or leave it out");
   });
 });

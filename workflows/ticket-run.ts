@@ -44,6 +44,7 @@ export function initialTicketState(ticket: OpenTicketInput, openedAt: string, pr
     description: ticket.description,
     customer: ticket.customer,
     customerTimeZone: ticket.customerTimeZone,
+    customerGroup: ticket.customerGroup ?? null,
     impact: ticket.impact,
     urgency: ticket.urgency,
     priority: computePriority(ticket.impact, ticket.urgency, priorityMatrix),

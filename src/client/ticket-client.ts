@@ -270,6 +270,9 @@ export function validateOpenTicketInput(ticket: OpenTicketInput, priorityMatrix:
   if (ticket.ticketType !== undefined && !ticketTypes.includes(ticket.ticketType)) {
     throw new InvalidTicketInputError(`invalid ticket type '${String(ticket.ticketType)}': use one of ${ticketTypes.join(', ')}`);
   }
+  if (ticket.customerGroup !== undefined && (typeof ticket.customerGroup !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(ticket.customerGroup))) {
+    throw new InvalidTicketInputError(`invalid customer group '${String(ticket.customerGroup)}': use letters, digits, '.', '_', ':' or '-' (at most 64), for example executives, or leave it out`);
+  }
   if (!isValidTimeZone(ticket.customerTimeZone)) {
     throw new InvalidTicketInputError(`invalid time zone '${ticket.customerTimeZone}': use an IANA zone such as Europe/Warsaw`);
   }

@@ -75,6 +75,8 @@ export interface OpenTicketInput {
   customerTimeZone: string;
   /** Site code of the customer, which `local` desk structures route by. */
   customerSite?: string;
+  /** Customer group whose SLA rules apply, for example `executives`; the general rules when absent. */
+  customerGroup?: string;
   impact: Impact;
   urgency: Urgency;
   actor: string;
@@ -126,6 +128,8 @@ export interface TicketState {
   description: string;
   customer: string;
   customerTimeZone: string;
+  /** Customer group whose SLA rules apply; absent or null for the general rules. */
+  customerGroup?: string | null;
   impact: Impact;
   urgency: Urgency;
   priority: Priority;

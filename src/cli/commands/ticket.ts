@@ -60,6 +60,7 @@ function summary(state: TicketState): Array<[string, string]> {
     ['title', state.title],
     ['status', state.pendingReason === null ? state.status : `${state.status} (${state.pendingReason})`],
     ['priority', `P${state.priority} (impact ${state.impact}, urgency ${state.urgency})`],
+    ...(state.customerGroup == null ? [] : [['customer group', state.customerGroup] as [string, string]]),
     ['owner desk', state.ownership === null ? 'none' : `${state.ownership.deskId} until ${state.ownership.shiftEndsAt}`],
     ['follows the sun', state.followsTheSun ? 'yes' : 'no'],
     ['assignment group', `${state.assignmentGroup} (${state.supportLevel})`],
@@ -112,13 +113,14 @@ export function ticketCommand(): Command {
     .option('--description <text>', 'details', '')
     .option('--customer <name>', 'customer who asks', defaultActor())
     .option('--time-zone <zone>', "IANA time zone of the customer's site", 'UTC')
+    .option('--customer-group <name>', "customer group whose SLA rules apply (the policy's general rules when absent)")
     .option('--impact <level>', `impact, a level of the priority matrix (default matrix: ${impactLevels().join(', ')})`, 'medium')
     .option('--urgency <level>', `urgency, a level of the priority matrix (default matrix: ${urgencyLevels().join(', ')})`, 'medium')
     .option('--type <type>', `ticket type: ${ticketTypes.join(', ')}`, choice(ticketTypes, 'ticket type'), 'incident' as TicketType)
     .option('--id <ticketId>', 'ticket id (default: a new SD-… id); opening an existing id changes nothing')
     .option('--actor <name>', 'who opens the ticket', defaultActor())
     .option('--json', 'print JSON')
-    .action(async (options: { title: string; description: string; customer: string; timeZone: string; impact: Impact; urgency: Urgency; type: TicketType; id?: string; actor: string; json?: boolean }) => {
+    .action(async (options: { title: string; description: string; customer: string; customerGroup?: string; timeZone: string; impact: Impact; urgency: Urgency; type: TicketType; id?: string; actor: string; json?: boolean }) => {
       const ticketId = options.id ?? newTicketId();
       const result = await withTickets(async (tickets) => {
         const opened = await tickets.open({
@@ -127,6 +129,7 @@ export function ticketCommand(): Command {
           description: options.description,
           customer: options.customer,
           customerTimeZone: options.timeZone,
+          ...(options.customerGroup === undefined ? {} : { customerGroup: options.customerGroup }),
           impact: options.impact,
           urgency: options.urgency,
           ticketType: options.type,
