@@ -915,6 +915,15 @@ describe('SLA policy', () => {
     expect(() => validateSlaPolicy({ ...defaultSlaPolicy, reopenBehaviour: 'reset' })).toThrow(/resume, restart/);
   });
 
+  test('pickup escalations pass validation', () => {
+    const rule = { fromGroup: 'service-desk', priorities: [1, 2], notPickedUpWithinMinutes: 30, toGroup: 'network-l2', supportLevel: 'L2' };
+    expect(validateSlaPolicy({ ...defaultSlaPolicy, pickupEscalations: [rule] }).pickupEscalations).toEqual([rule]);
+    expect(validateSlaPolicy(defaultSlaPolicy)).not.toHaveProperty('pickupEscalations');
+
+    expect(() => validateSlaPolicy({ ...defaultSlaPolicy, pickupEscalations: [{ ...rule, toGroup: 'service-desk' }] })).toThrow(/pickupEscalations\[0\]\.toGroup/);
+    expect(() => validateSlaPolicy({ ...defaultSlaPolicy, pickupEscalations: [{ ...rule, supportLevel: 'L4' }] })).toThrow(/pickupEscalations\[0\]\.supportLevel: "L4"; use L1, L2 or L3/);
+  });
+
   test('durations parse and format', () => {
     expect(parseTargetDuration('90m')).toBe(90);
     expect(parseTargetDuration('4h')).toBe(240);

@@ -348,11 +348,47 @@ export function validateSlaPolicy(value: unknown): SlaPolicy {
     throw policyError('escalationLevels', percentages, 'give each level its own percentage');
   }
 
+  const { pickupEscalations } = value;
+  if (pickupEscalations !== undefined && !Array.isArray(pickupEscalations)) {
+    throw policyError('pickupEscalations', pickupEscalations, 'expected a list of pickup escalation rules, or leave it out');
+  }
+
   return {
     name,
     rules: validatedRules,
     escalationLevels: [...validatedLevels].sort((first, second) => first.percentOfTarget - second.percentOfTarget),
     pausingPendingReasons: pausingPendingReasons as PendingReason[],
     reopenBehaviour: reopenBehaviour as ReopenBehaviour,
+    ...(pickupEscalations === undefined ? {} : { pickupEscalations: pickupEscalations.map((rule, index) => validatePickupEscalation(rule, `pickupEscalations[${index}]`)) }),
+  };
+}
+
+function validatePickupEscalation(value: unknown, path: string): PickupEscalationRule {
+  if (!isRecord(value)) {
+    throw policyError(path, value, 'expected an object with notPickedUpWithinMinutes, toGroup and supportLevel');
+  }
+  const { fromGroup, priorities, notPickedUpWithinMinutes, toGroup, supportLevel } = value;
+  if (fromGroup !== undefined && (typeof fromGroup !== 'string' || fromGroup === '')) {
+    throw policyError(`${path}.fromGroup`, fromGroup, 'use an assignment group name such as "service-desk", or leave it out');
+  }
+  if (priorities !== undefined && (!Array.isArray(priorities) || priorities.length === 0 || priorities.some((priority) => ![1, 2, 3, 4, 5].includes(priority as number)))) {
+    throw policyError(`${path}.priorities`, priorities, 'use a non-empty list of whole numbers from 1 to 5, or leave it out');
+  }
+  if (typeof notPickedUpWithinMinutes !== 'number' || !Number.isFinite(notPickedUpWithinMinutes) || notPickedUpWithinMinutes <= 0) {
+    throw policyError(`${path}.notPickedUpWithinMinutes`, notPickedUpWithinMinutes, 'use a number of minutes greater than 0');
+  }
+  if (typeof toGroup !== 'string' || toGroup === '' || toGroup === fromGroup) {
+    throw policyError(`${path}.toGroup`, toGroup, 'use the id of the group that receives the ticket, other than fromGroup');
+  }
+  if (typeof supportLevel !== 'string' || !/^L[1-3]$/.test(supportLevel)) {
+    throw policyError(`${path}.supportLevel`, supportLevel, 'use L1, L2 or L3');
+  }
+
+  return {
+    ...(fromGroup === undefined ? {} : { fromGroup: fromGroup as string }),
+    ...(priorities === undefined ? {} : { priorities: priorities as Priority[] }),
+    notPickedUpWithinMinutes,
+    toGroup,
+    supportLevel,
   };
 }
