@@ -32,8 +32,19 @@ describe('sundesk CLI against the dev server and PostgreSQL', () => {
   let desk: Awaited<ReturnType<typeof startDeskWorkers>>;
   const dataDirectory = mkdtempSync(path.join(tmpdir(), 'sundesk-cli-'));
 
+  /** The CLI's desk configuration file, for the commands that check groups against it; the built-in example when undefined. */
+  let cliDeskConfiguration: string | undefined;
+
   async function sundesk(...args: string[]): Promise<CliResult> {
-    const environment = { ...process.env, TEMPORAL_ADDRESS: testTemporalAddress(), DATABASE_URL: databaseUrl, SUNDESK_DATA_DIR: dataDirectory, SUNDESK_ACTOR: 'agent-cli', SUNDESK_TASK_QUEUE: ticketTaskQueue };
+    const environment = {
+      ...process.env,
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      DATABASE_URL: databaseUrl,
+      SUNDESK_DATA_DIR: dataDirectory,
+      SUNDESK_ACTOR: 'agent-cli',
+      SUNDESK_TASK_QUEUE: ticketTaskQueue,
+      ...(cliDeskConfiguration === undefined ? {} : { SUNDESK_DESK_CONFIG: cliDeskConfiguration }),
+    };
     try {
       const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env: environment });
       return { exitCode: 0, stdout, stderr };
@@ -159,17 +170,33 @@ describe('sundesk CLI against the dev server and PostgreSQL', () => {
     await eventually(async () => (await findTicket(database, 'SD-CLI-5'))?.owner_desk_id != null);
     const ownerBefore = (await findTicket(database, 'SD-CLI-5'))?.owner_desk_id;
 
-    const escalated = await sundesk('ticket', 'escalate', 'SD-CLI-5', '--group', 'dba-l3', '--level', 'L3', '--json');
-    expect(escalated.exitCode).toBe(0);
-    const state = JSON.parse(escalated.stdout) as { assignmentGroup: string; supportLevel: string; escalationCount: number; ownership: { deskId: string } };
-    expect(state.assignmentGroup).toBe('dba-l3');
-    expect(state.supportLevel).toBe('L3');
-    expect(state.escalationCount).toBe(1);
-    expect(state.ownership.deskId).toBe(ownerBefore);
+    // The example with an SLA policy lists network-l2 (L2) and network-l3 (L3) as specialist groups.
+    cliDeskConfiguration = path.resolve(__dirname, '../examples/desks/with-sla-policy.yaml');
+    try {
+      const escalated = await sundesk('ticket', 'escalate', 'SD-CLI-5', '--group', 'network-l3', '--json');
+      expect(escalated.exitCode).toBe(0);
+      const state = JSON.parse(escalated.stdout) as { assignmentGroup: string; supportLevel: string; escalationCount: number; ownership: { deskId: string } };
+      expect(state.assignmentGroup).toBe('network-l3');
+      expect(state.supportLevel).toBe('L3');
+      expect(state.escalationCount).toBe(1);
+      expect(state.ownership.deskId).toBe(ownerBefore);
+      const trail = await listTicketEvents(database, 'SD-CLI-5');
+      expect(trail.find((event) => event.type === 'transferred')?.reason).toBe('functional escalation to network-l3 (L3)');
 
-    const bad = await sundesk('ticket', 'escalate', 'SD-CLI-5', '--group', 'x', '--level', 'L1');
-    expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toMatch(/invalid --level 'L1'/);
+      const unknownGroup = await sundesk('ticket', 'escalate', 'SD-CLI-5', '--group', 'network-l9');
+      expect(unknownGroup.exitCode).toBe(2);
+      expect(unknownGroup.stderr).toMatch(/unknown specialist group 'network-l9': use one of network-l2 \(L2\), network-l3 \(L3\)/);
+
+      const wrongLevel = await sundesk('ticket', 'escalate', 'SD-CLI-5', '--group', 'network-l2', '--level', 'L3');
+      expect(wrongLevel.exitCode).toBe(2);
+      expect(wrongLevel.stderr).toMatch(/invalid --level 'L3': network-l2 is an L2 group/);
+
+      const noteOnTransfer = await sundesk('ticket', 'transfer', 'SD-CLI-5', '--group', 'no-such-group');
+      expect(noteOnTransfer.exitCode).toBe(0);
+      expect(noteOnTransfer.stderr).toMatch(/'no-such-group' is not a specialist group/);
+    } finally {
+      cliDeskConfiguration = undefined;
+    }
   });
 
   test('desk status answers for a given instant', async () => {

@@ -401,6 +401,9 @@ describe('sla section errors name the path and line', () => {
   });
 
   test('unknown pickup group', () => {
+    expect(issuesOf(withSla(slaYaml.replace('fromGroup: service-desk', 'fromGroup: servicedesk')))).toEqual([
+      `sla.pickupEscalations[0].fromGroup @43: unknown group 'servicedesk': did you mean 'service-desk'? use service-desk (the first line) or a specialist group id: network-l2, network-l3; or leave fromGroup out for every group`,
+    ]);
     expect(issuesOf(withSla(slaYaml.replace('toGroup: network-l2', 'toGroup: netwrk-l2')))).toEqual([`sla.pickupEscalations[0].toGroup @43: unknown specialist group 'netwrk-l2': did you mean 'network-l2'? use one of network-l2, network-l3`]);
     expect(issuesOf(`${validYaml}sla:\n  pickupEscalations:\n    - { notPickedUpWithin: 1h, toGroup: network-l2 }\n`)).toEqual([`sla.pickupEscalations[0].toGroup @27: unknown specialist group 'network-l2': the file has no specialistGroups: add the group there`]);
   });

@@ -58,7 +58,7 @@ const envelopeFields: Record<string, FieldKind> = {
 /** The fields each message accepts besides the envelope; any other field is refused. */
 const messageFields: Record<TicketCommandName, Record<string, FieldKind>> = {
   assign: { assignee: 'optionalText' },
-  transfer: { assignmentGroup: 'text' },
+  transfer: { assignmentGroup: 'text', reason: 'optionalText' },
   setPending: { reason: 'pendingReason', note: 'optionalText' },
   resume: { note: 'optionalText' },
   resolve: { resolutionCode: 'optionalText', notes: 'optionalText', knowledgeArticleId: 'optionalText', firstContact: 'optionalBoolean' },
@@ -193,7 +193,8 @@ export function applyTicketCommand(state: TicketState, command: TicketCommand, n
     state.supportLevel = supportLevel;
   }
   if (assignmentGroup !== undefined && assignmentGroup !== null && assignmentGroup !== state.assignmentGroup) {
-    drafts.push(draft('transferred', actor, at, null, { from: state.assignmentGroup, to: assignmentGroup, supportLevel: state.supportLevel }));
+    const reason = command.name === 'transfer' ? (command.request.reason ?? null) : null;
+    drafts.push(draft('transferred', actor, at, reason, { from: state.assignmentGroup, to: assignmentGroup, supportLevel: state.supportLevel }));
     state.assignmentGroup = assignmentGroup;
     state.assignee = null;
     state.transferCount += 1;

@@ -222,6 +222,12 @@ export class TicketRun {
 
     const priorityBefore = this.state.priority;
     this.record(applyTicketCommand(this.state, command, this.now(), this.priorityMatrix));
+
+    // The pickup watch ends with an assignment or a move to another group; the next step plans a new one.
+    const watch = this.state.pickup ?? null;
+    if (watch !== null && (this.state.assignee !== null || watch.assignmentGroup !== this.state.assignmentGroup)) {
+      this.state.pickup = null;
+    }
     if (this.state.priority !== priorityBefore) {
       this.refreshFollowTheSun();
     }

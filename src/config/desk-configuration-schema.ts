@@ -992,13 +992,22 @@ function readReopenBehaviour(value: unknown, path: ConfigurationPath, issues: Is
   return behaviour;
 }
 
+/** Assignment group of the first line, where new tickets wait unless their input names another. */
+const firstLineGroup = 'service-desk';
+
 function readPickupEscalation(value: unknown, path: ConfigurationPath, references: SlaReferences, issues: IssueCollector): PickupEscalationRule | undefined {
   const fields = issues.mapping(value, path, ['fromGroup', 'priorities', 'notPickedUpWithin', 'notPickedUpWithinMinutes', 'toGroup', 'supportLevel'], 'a pickup escalation');
   if (fields === undefined) {
     return undefined;
   }
 
-  const fromGroup = fields.fromGroup === undefined ? undefined : issues.text(fields, 'fromGroup', path, 'name the assignment group whose queue the rule watches, for example service-desk, or leave fromGroup out for every group');
+  let fromGroup = fields.fromGroup === undefined ? undefined : issues.text(fields, 'fromGroup', path, 'name the assignment group whose queue the rule watches, for example service-desk, or leave fromGroup out for every group');
+  const watchableGroups = [firstLineGroup, ...references.groupIds];
+  if (fromGroup !== undefined && !watchableGroups.includes(fromGroup)) {
+    // A misspelt group would never match a ticket, so the rule would never fire.
+    issues.add([...path, 'fromGroup'], `unknown group '${fromGroup}': ${suggestionFor(fromGroup, watchableGroups)}use ${firstLineGroup} (the first line) or a specialist group id: ${references.groupIds.length === 0 ? 'the file has no specialistGroups' : references.groupIds.join(', ')}; or leave fromGroup out for every group`);
+    fromGroup = undefined;
+  }
   let valid = fields.fromGroup === undefined || fromGroup !== undefined;
 
   let priorities: Priority[] | undefined;

@@ -11,8 +11,8 @@ import { buildSlaCalendarRegistry } from '../../calendar/business-calendars';
 import { computeSlaClockSnapshot, type SlaClockSnapshot } from '../../calendar/sla-clock';
 import { loadDeskConfiguration } from '../../config/desk-configuration';
 import { loadOrganisationSettings } from '../../config/organisation';
-import { readRunningDesk, resolveSettings } from '../../config/settings';
-import { exampleDeskConfiguration } from '../../domain/desks';
+import { deskConfigurationFileFromEnvironment, readRunningDesk, resolveSettings } from '../../config/settings';
+import { exampleDeskConfiguration, type DeskConfiguration } from '../../domain/desks';
 import { defaultSlaPolicy } from '../../domain/sla';
 import { impactLevels, urgencyLevels, type Impact, type Urgency } from '../../domain/priority';
 import { pendingReasons, ticketStatuses, ticketTypes, type PendingReason, type TicketState, type TicketStatus, type TicketType } from '../../domain/ticket';
@@ -237,19 +237,39 @@ export function ticketCommand(): Command {
 
   change('transfer', "move the ticket to another assignment group's queue")
     .requiredOption('--group <name>', 'assignment group that receives the ticket')
-    .option('--level <line>', 'support line of that group: L1, L2 or L3')
-    .action(async (ticketId: string, options: Common & { group: string; level?: string }) => {
-      printState(await withTickets((tickets) => tickets.transfer(ticketId, { actor: options.actor, requestId: options.requestId, assignmentGroup: options.group, supportLevel: options.level })), options.json === true);
+    .option('--level <line>', "support line of that group: L1, L2 or L3 (a specialist group's own level when absent)")
+    .option('--reason <text>', 'why the ticket moves; shown in the trail')
+    .action(async (ticketId: string, options: Common & { group: string; level?: string; reason?: string }) => {
+      const group = runningDeskConfiguration().specialistGroups?.find((candidate) => candidate.id === options.group);
+      if (group !== undefined && options.level !== undefined && options.level !== group.supportLevel) {
+        throw new CommandError(`invalid --level '${options.level}': ${group.id} is an ${group.supportLevel} group; leave --level out or use ${group.supportLevel}`, 2);
+      }
+      if (!/^L[1-3]$/.test(options.level ?? 'L1')) {
+        throw new CommandError(`invalid --level '${options.level}': use L1, L2 or L3`, 2);
+      }
+      if (group === undefined && options.group !== 'service-desk') {
+        process.stderr.write(`note: '${options.group}' is not a specialist group of the desk configuration, so no group is notified and no pickup escalation applies to its queue\n`);
+      }
+      const supportLevel = options.level ?? group?.supportLevel;
+      printState(await withTickets((tickets) => tickets.transfer(ticketId, { actor: options.actor, requestId: options.requestId, assignmentGroup: options.group, supportLevel, reason: options.reason })), options.json === true);
     });
 
   change('escalate', 'escalate functionally to a 2nd or 3rd level group; the desk keeps ownership')
-    .requiredOption('--group <name>', 'specialist group that takes the ticket')
-    .option('--level <line>', 'support line of that group', 'L2')
-    .action(async (ticketId: string, options: Common & { group: string; level: string }) => {
-      if (!/^L[23]$/.test(options.level)) {
-        throw new CommandError(`invalid --level '${options.level}': a functional escalation goes to L2 or L3 (use 'transfer' to move a ticket within a line)`, 2);
+    .requiredOption('--group <name>', 'specialist group that takes the ticket (an id under specialistGroups of the desk configuration)')
+    .option('--level <line>', "support line of that group; the group's own level when absent")
+    .option('--reason <text>', 'why the ticket needs that group; shown in the trail')
+    .action(async (ticketId: string, options: Common & { group: string; level?: string; reason?: string }) => {
+      const groups = runningDeskConfiguration().specialistGroups ?? [];
+      const group = groups.find((candidate) => candidate.id === options.group);
+      if (group === undefined) {
+        const known = groups.length === 0 ? 'the desk configuration has no specialistGroups: add the group there, or use ticket transfer' : `use one of ${groups.map((candidate) => `${candidate.id} (${candidate.supportLevel})`).join(', ')}`;
+        throw new CommandError(`unknown specialist group '${options.group}': ${known}`, 2);
       }
-      printState(await withTickets((tickets) => tickets.transfer(ticketId, { actor: options.actor, requestId: options.requestId, assignmentGroup: options.group, supportLevel: options.level })), options.json === true);
+      if (options.level !== undefined && options.level !== group.supportLevel) {
+        throw new CommandError(`invalid --level '${options.level}': ${group.id} is an ${group.supportLevel} group; leave --level out or use ${group.supportLevel}`, 2);
+      }
+      const reason = options.reason ?? `functional escalation to ${group.id} (${group.supportLevel})`;
+      printState(await withTickets((tickets) => tickets.transfer(ticketId, { actor: options.actor, requestId: options.requestId, assignmentGroup: group.id, supportLevel: group.supportLevel, reason })), options.json === true);
     });
 
   change('pending', 'put the ticket on hold')
@@ -350,17 +370,28 @@ function printSlaClocks(state: TicketState): void {
 }
 
 /**
+ * Returns the desk configuration of the running desk: the file that `sundesk
+ * up` publishes, else SUNDESK_DESK_CONFIG, else the built-in example.
+ *
+ * @throws DeskConfigurationError for a file with problems.
+ */
+function runningDeskConfiguration(): DeskConfiguration {
+  const file = readRunningDesk()?.deskConfigurationPath ?? deskConfigurationFileFromEnvironment();
+  return file === undefined ? exampleDeskConfiguration : loadDeskConfiguration(file);
+}
+
+/**
  * Evaluates the clock records now, on the running desk's configuration (or the
  * built-in example), as the workflow's activity would. Falls back to the
  * workflow's last evaluation when the calendars cannot be built here.
  */
 function evaluateClocksNow(sla: NonNullable<TicketState['sla']>): { snapshots: SlaClockSnapshot[]; fresh: boolean } {
   try {
-    const file = readRunningDesk()?.deskConfigurationPath;
-    const configuration = file === undefined ? exampleDeskConfiguration : loadDeskConfiguration(file);
+    const configuration = runningDeskConfiguration();
     const registry = buildSlaCalendarRegistry({ desks: configuration.desks, specialistGroups: configuration.specialistGroups });
     const now = DateTime.utc().toISO();
-    const snapshots = [sla.records.response, sla.records.resolution].map((record) => computeSlaClockSnapshot(registry, record, defaultSlaPolicy.escalationLevels, now));
+    const levels = (configuration.slaPolicy ?? defaultSlaPolicy).escalationLevels;
+    const snapshots = [sla.records.response, sla.records.resolution].map((record) => computeSlaClockSnapshot(registry, record, levels, now));
     return { snapshots, fresh: true };
   } catch {
     return { snapshots: [sla.snapshots.response, sla.snapshots.resolution], fresh: false };
