@@ -185,7 +185,7 @@ function runDue(options: DueOptions): void {
     ['target', `${formatTargetDuration(targetMinutes)} = ${targetMinutes} minutes of open calendar time`],
     ['pauses', pauses.length === 0 ? 'none' : pauses.map((pause) => `${pause.start!.toUTC().toISO()}/${pause.end!.toUTC().toISO()}`).join(', ')],
     ['due (UTC)', dueAt.toUTC().toISO()!],
-    [`due (${calendar.timeZone})`, `${localDueAt.toISO()}  ${localDueAt.toFormat('ccc yyyy-MM-dd HH:mm')}`],
+    ...(calendar.timeZone === 'UTC' ? [] : [[`due (${calendar.timeZone})`, `${localDueAt.toISO()}  ${localDueAt.toFormat('ccc yyyy-MM-dd HH:mm')}`] as [string, string]]),
   ]);
 }
 

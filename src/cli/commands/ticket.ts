@@ -341,7 +341,7 @@ export function ticketCommand(): Command {
   return ticket;
 }
 
-/** Prints each SLA clock: target, elapsed business time, remaining, and the due instant in UTC, the calendar's zone and the viewer's zone. */
+/** Prints each SLA clock: target, elapsed business time, remaining, and the due instant in UTC, the owning desk's zone and the viewer's zone. */
 function printSlaClocks(state: TicketState): void {
   if (state.sla === null) {
     return;
@@ -349,12 +349,13 @@ function printSlaClocks(state: TicketState): void {
 
   const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const minutes = (value: number): string => `${Math.floor(Math.abs(value) / 60)}h${String(Math.round(Math.abs(value) % 60)).padStart(2, '0')}m`;
-  const local = (instant: string | null, zone: string): string => (instant === null ? '-' : DateTime.fromISO(instant).setZone(zone).toFormat("ccc yyyy-MM-dd HH:mm ZZZZ"));
+  const local = (instant: string | null, zone: string): string => (instant === null ? '-' : DateTime.fromISO(instant).setZone(zone).toFormat('ccc yyyy-MM-dd HH:mm ZZ'));
 
   const clocks = evaluateClocksNow(state.sla);
+  const deskZone = deskTimeZone(state.ownership?.deskId) ?? clocks.snapshots[0]!.calendarTimeZone;
   process.stdout.write(`\nSLA clocks${state.slaBreached ? ' (breached)' : ''}${clocks.fresh ? '' : ', as of their last change'}:\n`);
   printTable(
-    ['clock', 'state', 'calendar', 'target', 'elapsed', 'remaining', 'due (UTC)', 'due (calendar)', `due (${viewerZone})`],
+    ['clock', 'state', 'calendar', 'target', 'elapsed', 'remaining', 'due (UTC)', `due (desk, ${deskZone})`, `due (you, ${viewerZone})`],
     clocks.snapshots.map((clock) => [
       clock.kind,
       clock.state,
@@ -363,10 +364,19 @@ function printSlaClocks(state: TicketState): void {
       minutes(clock.elapsedBusinessMinutes),
       `${clock.remainingMinutes < 0 ? '-' : ''}${minutes(clock.remainingMinutes)}`,
       clock.dueAt ?? '-',
-      local(clock.dueAt, clock.calendarTimeZone),
+      local(clock.dueAt, deskZone),
       local(clock.dueAt, viewerZone),
     ]),
   );
+}
+
+/** Returns the time zone of a desk of the running desk's configuration, or undefined when the desk is unknown there. */
+function deskTimeZone(deskId: string | undefined): string | undefined {
+  try {
+    return runningDeskConfiguration().desks.find((desk) => desk.id === deskId)?.timeZone;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
