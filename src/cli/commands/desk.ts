@@ -188,7 +188,8 @@ function describeHandOff(status: DeskDutyStatus): string {
     return '-';
   }
   if (handOff.toDeskId === status.deskId) {
-    return `keeps them (next shift ${handOff.toDeskOnDutyFrom})`;
+    // A desk on duty around the clock is still on duty at its shift's end: its shift goes on.
+    return Date.parse(handOff.toDeskOnDutyFrom) > Date.parse(handOff.at) ? `keeps them (next shift ${handOff.toDeskOnDutyFrom})` : 'keeps them (its shift goes on)';
   }
   if (Date.parse(handOff.toDeskOnDutyFrom) > Date.parse(handOff.at)) {
     return `${handOff.toDeskId}, waits until ${handOff.toDeskOnDutyFrom}`;
