@@ -58,9 +58,7 @@ export const defaultCounts: CountOptions = {
   latencyLanes: 4,
   memoryTickets: 1000,
   replayLimit: 300,
-  // A ticket that opens and escalates costs about twice the CPU of a bare timer workflow, so at 20 a second the
-  // tickets alone needed about two thirds of two cores and their lateness grew through the run (docs/benchmarks.md).
-  timerRatePerSecond: 10,
+  timerRatePerSecond: 20,
   timerIntakeSeconds: 20,
   timerDelaySeconds: 5,
 };
