@@ -179,7 +179,7 @@ export function ticketCommand(): Command {
         process.stdout.write('\nevents (store):\n');
         printTable(
           ['#', 'occurred at', 'event', 'actor', 'desk', 'reason'],
-          events.map((event) => [String(event.sequence), event.occurred_at.toISOString(), event.type, event.actor, event.desk_id ?? '-', event.reason ?? '']),
+          events.map((event) => [String(event.sequence), event.occurred_at.toISOString(), event.type === 'transferred' ? `transferred to ${String(event.details.to)}` : event.type, event.actor, event.desk_id ?? '-', event.reason ?? '']),
         );
       } finally {
         await database.destroy();
@@ -268,7 +268,7 @@ export function ticketCommand(): Command {
       if (options.level !== undefined && options.level !== group.supportLevel) {
         throw new CommandError(`invalid --level '${options.level}': ${group.id} is an ${group.supportLevel} group; leave --level out or use ${group.supportLevel}`, 2);
       }
-      const reason = options.reason ?? `functional escalation to ${group.id} (${group.supportLevel})`;
+      const reason = `functional escalation to ${group.id} (${group.supportLevel})${options.reason === undefined || options.reason.trim() === '' ? '' : `: ${options.reason}`}`;
       printState(await withTickets((tickets) => tickets.transfer(ticketId, { actor: options.actor, requestId: options.requestId, assignmentGroup: group.id, supportLevel: group.supportLevel, reason })), options.json === true);
     });
 
@@ -348,7 +348,10 @@ function printSlaClocks(state: TicketState): void {
   }
 
   const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const minutes = (value: number): string => `${Math.floor(Math.abs(value) / 60)}h${String(Math.round(Math.abs(value) % 60)).padStart(2, '0')}m`;
+  const minutes = (value: number): string => {
+    const wholeMinutes = Math.round(Math.abs(value));
+    return `${Math.floor(wholeMinutes / 60)}h${String(wholeMinutes % 60).padStart(2, '0')}m`;
+  };
   const local = (instant: string | null, zone: string): string => (instant === null ? '-' : DateTime.fromISO(instant).setZone(zone).toFormat('ccc yyyy-MM-dd HH:mm ZZ'));
 
   const clocks = evaluateClocksNow(state.sla);
@@ -362,7 +365,7 @@ function printSlaClocks(state: TicketState): void {
       clock.calendar,
       minutes(clock.targetMinutes),
       minutes(clock.elapsedBusinessMinutes),
-      `${clock.remainingMinutes < 0 ? '-' : ''}${minutes(clock.remainingMinutes)}`,
+      `${Math.round(clock.remainingMinutes) < 0 ? '-' : ''}${minutes(clock.remainingMinutes)}`,
       clock.dueAt ?? '-',
       local(clock.dueAt, deskZone),
       local(clock.dueAt, viewerZone),
