@@ -199,6 +199,21 @@ describe('sundesk CLI against the dev server and PostgreSQL', () => {
     }
   });
 
+  test('open notes a customer group without rules', async () => {
+    cliDeskConfiguration = path.resolve(__dirname, '../examples/desks/with-sla-policy.yaml');
+    try {
+      const wrongCase = await sundesk('ticket', 'open', '--id', 'SD-CLI-GROUP', '--title', 'Board room screen', '--customer-group', 'Executives');
+      expect(wrongCase.exitCode).toBe(0);
+      expect(wrongCase.stderr).toContain("note: no SLA rule names the customer group 'Executives' (did you mean 'executives'?), so the policy's general rules apply");
+
+      const known = await sundesk('ticket', 'open', '--id', 'SD-CLI-GROUP-2', '--title', 'Board room screen', '--customer-group', 'executives');
+      expect(known.exitCode).toBe(0);
+      expect(known.stderr).not.toContain('note:');
+    } finally {
+      cliDeskConfiguration = undefined;
+    }
+  });
+
   test('desk status answers for a given instant', async () => {
     const result = await sundesk('desk', 'status', '--at', '2026-12-07T09:00:00Z', '--json');
     expect(result.exitCode).toBe(0);

@@ -374,7 +374,8 @@ function checkCommand(): Command {
       }
 
       const groups = configuration.specialistGroups ?? [];
-      process.stdout.write(`${file} is valid: ${configuration.desks.length} desks, ${groups.length} specialist groups; ${describeStructure(configuration)}.\n\n`);
+      const counted = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+      process.stdout.write(`${file} is valid: ${counted(configuration.desks.length, 'desk')}, ${counted(groups.length, 'specialist group')}; ${describeStructure(configuration)}.\n\n`);
       printSlaPolicySummary(configuration.slaPolicy);
       process.stdout.write(renderCoverageChart(coverage, { ascii: options.ascii }));
     });

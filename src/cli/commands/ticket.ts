@@ -122,6 +122,7 @@ export function ticketCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (options: { title: string; description: string; customer: string; customerGroup?: string; timeZone: string; impact: Impact; urgency: Urgency; type: TicketType; id?: string; actor: string; json?: boolean }) => {
       const ticketId = options.id ?? newTicketId();
+      warnAboutUnknownCustomerGroup(options.customerGroup);
       const result = await withTickets(async (tickets) => {
         const opened = await tickets.open({
           ticketId,
@@ -371,6 +372,32 @@ function printSlaClocks(state: TicketState): void {
       local(clock.dueAt, viewerZone),
     ]),
   );
+}
+
+/**
+ * Notes on standard error when no SLA rule of the running desk's policy names
+ * the customer group, because the ticket then gets the general rules. Group
+ * names are compared exactly, so the note suggests a rule's group that differs
+ * only in case.
+ */
+function warnAboutUnknownCustomerGroup(customerGroup: string | undefined): void {
+  if (customerGroup === undefined) {
+    return;
+  }
+
+  let ruleGroups: string[];
+  try {
+    ruleGroups = (runningDeskConfiguration().slaPolicy ?? defaultSlaPolicy).rules.flatMap((rule) => (rule.customerGroup === undefined ? [] : [rule.customerGroup]));
+  } catch {
+    return;
+  }
+  if (ruleGroups.includes(customerGroup)) {
+    return;
+  }
+
+  const sameButCase = ruleGroups.find((group) => group.toLowerCase() === customerGroup.toLowerCase());
+  const hint = sameButCase === undefined ? '' : ` (did you mean '${sameButCase}'?)`;
+  process.stderr.write(`note: no SLA rule names the customer group '${customerGroup}'${hint}, so the policy's general rules apply\n`);
 }
 
 /** Returns the time zone of a desk of the running desk's configuration, or undefined when the desk is unknown there. */
