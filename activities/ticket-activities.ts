@@ -243,7 +243,7 @@ export function createTicketActivities(dependencies: TicketActivityDependencies)
     },
 
     /**
-     * One step of a ticket in one local activity: starts or evaluates its SLA
+     * Runs one step of a ticket in one local activity: starts or evaluates its SLA
      * clocks, plans its customer confirmation and its pickup watch when asked,
      * puts the results into the state, and writes state and events to the
      * store. SLA and pickup failures (a configuration that cannot serve the

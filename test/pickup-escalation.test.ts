@@ -1,8 +1,8 @@
 /**
- * Automatic functional escalation on a time-skipping server: a ticket that
- * no agent picks up moves to the next group after the policy's waiting time,
- * counted on the hours of the group whose queue contains it, and a group that is off
- * duty hears of the ticket when its shift starts.
+ * Automatic functional escalation on a time-skipping server. A ticket that no
+ * agent picks up moves to the next group after the policy's waiting time,
+ * counted on the hours of the group whose queue contains it. A group that is
+ * off duty is notified when its shift starts.
  */
 
 import type { TestWorkflowEnvironment } from '@temporalio/testing';

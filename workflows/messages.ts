@@ -37,7 +37,7 @@ export interface AssignRequest extends MessageEnvelope {
 export interface TransferRequest extends MessageEnvelope {
   /** Group whose queue receives the ticket, unassigned. Required. */
   assignmentGroup: string;
-  /** Why the ticket moves, for example the symptom that needs the 2nd line; shown in the trail. */
+  /** Reason for the move, for example the symptom that needs the 2nd line; shown in the trail. */
   reason?: string;
 }
 

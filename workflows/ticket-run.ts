@@ -7,7 +7,7 @@
 import { ApplicationFailure, log } from '@temporalio/workflow';
 
 import { computePriority, defaultPriorityMatrix, type Priority, type PriorityMatrix } from '../src/domain/priority';
-import type { OpenTicketInput, TicketEvent, TicketState } from '../src/domain/ticket';
+import { firstLineAssignmentGroup, type OpenTicketInput, type TicketEvent, type TicketState } from '../src/domain/ticket';
 import type { TicketCommand } from './messages';
 import { applyEventToSlaClocks } from './sla-rules';
 import {
@@ -53,7 +53,7 @@ export function initialTicketState(ticket: OpenTicketInput, openedAt: string, pr
     ownership: null,
     followsTheSun: false,
     reroutedFrom: null,
-    assignmentGroup: ticket.assignmentGroup ?? 'service-desk',
+    assignmentGroup: ticket.assignmentGroup ?? firstLineAssignmentGroup,
     supportLevel: ticket.supportLevel ?? 'L1',
     assignee: null,
     openedAt,

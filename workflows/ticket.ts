@@ -332,11 +332,24 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
   };
 
+  /** Builds the request that starts the ticket's clocks at `startedAt` on its current priority, type, customer group and desk. */
+  const slaStartRequest = (startedAt: string): SlaStartRequest => {
+    const ticket = run.state;
+    return {
+      ticketId: ticket.ticketId,
+      priority: ticket.priority,
+      ticketType: ticket.ticketType,
+      ...(ticket.customerGroup == null ? {} : { customerGroup: ticket.customerGroup }),
+      deskId: ticket.ownership?.deskId ?? 'none',
+      startedAt,
+    };
+  };
+
   /** Starts the clocks from the SLA policy; a failure leaves the ticket without clocks and logs why. */
   const startSlaClocks = async (startedAt: string): Promise<void> => {
     const ticket = run.state;
     try {
-      const started = await slaActivities.startSlaClocks({ ticketId: ticket.ticketId, priority: ticket.priority, ticketType: ticket.ticketType, ...(ticket.customerGroup == null ? {} : { customerGroup: ticket.customerGroup }), deskId: ticket.ownership?.deskId ?? 'none', startedAt });
+      const started = await slaActivities.startSlaClocks(slaStartRequest(startedAt));
       ticket.sla = { ...started, firedLevels: ticket.sla?.firedLevels ?? [] };
     } catch (error) {
       log.warn('SLA clocks not started', { ticketId: ticket.ticketId, error: String(error) });
@@ -622,7 +635,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
     if (stepsVersion2) {
       // The clocks start with the first write, before any message is let in, so an early response stops them.
-      await runStep(nextStep(slaClocksEnabled ? { ticketId: ticket.ticketId, priority: ticket.priority, ticketType: ticket.ticketType, ...(ticket.customerGroup == null ? {} : { customerGroup: ticket.customerGroup }), deskId: ticket.ownership?.deskId ?? 'none', startedAt: nowIso() } : undefined)!);
+      await runStep(nextStep(slaClocksEnabled ? slaStartRequest(nowIso()) : undefined)!);
     } else if (slaClocksEnabled && patched('sla-clocks')) {
       await startSlaClocks(nowIso());
     }

@@ -36,7 +36,7 @@ import {
   type SlaTarget,
   type SlaTargetRule,
 } from '../domain/sla';
-import { pendingReasons, ticketTypes, type PendingReason, type TicketType } from '../domain/ticket';
+import { firstLineAssignmentGroup, pendingReasons, ticketTypes, type PendingReason, type TicketType } from '../domain/ticket';
 import { parseLocalTime } from '../calendar/weekly-schedule';
 
 /** Keys and list indexes from the file's root to a value. */
@@ -410,8 +410,8 @@ function readSpecialistGroup(value: unknown, path: ConfigurationPath, issues: Is
   }
 
   const id = issues.identifier(fields, 'id', path, 'specialist group');
-  if (id === 'service-desk') {
-    issues.add([...path, 'id'], "id 'service-desk' is the desk's own first-line queue: give the specialist group another id, for example network-l2");
+  if (id === firstLineAssignmentGroup) {
+    issues.add([...path, 'id'], `id '${firstLineAssignmentGroup}' is the desk's own first-line queue: give the specialist group another id, for example network-l2`);
   }
   const name = issues.text(fields, 'name', path, 'name the group, for example "Network operations"');
 
@@ -427,7 +427,7 @@ function readSpecialistGroup(value: unknown, path: ConfigurationPath, issues: Is
   const shifts = readShifts(fields.shifts, [...path, 'shifts'], issues);
   const holidays = readHolidays(fields.holidays, [...path, 'holidays'], issues);
 
-  if (id === undefined || id === 'service-desk' || name === undefined || supportLevel === undefined || timeZone === undefined || shifts === undefined || holidays === undefined) {
+  if (id === undefined || id === firstLineAssignmentGroup || name === undefined || supportLevel === undefined || timeZone === undefined || shifts === undefined || holidays === undefined) {
     return undefined;
   }
 
@@ -992,9 +992,6 @@ function readReopenBehaviour(value: unknown, path: ConfigurationPath, issues: Is
   return behaviour;
 }
 
-/** Assignment group of the first line, where new tickets wait unless their input names another. */
-const firstLineGroup = 'service-desk';
-
 function readPickupEscalation(value: unknown, path: ConfigurationPath, references: SlaReferences, issues: IssueCollector): PickupEscalationRule | undefined {
   const fields = issues.mapping(value, path, ['fromGroup', 'priorities', 'notPickedUpWithin', 'notPickedUpWithinMinutes', 'toGroup', 'supportLevel'], 'a pickup escalation');
   if (fields === undefined) {
@@ -1002,10 +999,10 @@ function readPickupEscalation(value: unknown, path: ConfigurationPath, reference
   }
 
   let fromGroup = fields.fromGroup === undefined ? undefined : issues.text(fields, 'fromGroup', path, 'name the assignment group whose queue the rule watches, for example service-desk, or leave fromGroup out for every group');
-  const watchableGroups = [firstLineGroup, ...references.groupIds];
+  const watchableGroups = [firstLineAssignmentGroup, ...references.groupIds];
   if (fromGroup !== undefined && !watchableGroups.includes(fromGroup)) {
     // A misspelt group would never match a ticket, so the rule would never fire.
-    issues.add([...path, 'fromGroup'], `unknown group '${fromGroup}': ${suggestionFor(fromGroup, watchableGroups)}use ${firstLineGroup} (the first line) or a specialist group id: ${references.groupIds.length === 0 ? 'the file has no specialistGroups' : references.groupIds.join(', ')}; or leave fromGroup out for every group`);
+    issues.add([...path, 'fromGroup'], `unknown group '${fromGroup}': ${suggestionFor(fromGroup, watchableGroups)}use ${firstLineAssignmentGroup} (the first line) or a specialist group id: ${references.groupIds.length === 0 ? 'the file has no specialistGroups' : references.groupIds.join(', ')}; or leave fromGroup out for every group`);
     fromGroup = undefined;
   }
   let valid = fields.fromGroup === undefined || fromGroup !== undefined;

@@ -7,6 +7,9 @@ import type { PickupPlan } from '../calendar/pickup-escalation';
 import type { TicketSlaClocks } from '../../workflows/sla-rules';
 import type { Impact, Priority, PriorityMatrix, Urgency } from './priority';
 
+/** Assignment group of the desk's first line, whose queue new tickets enter unless their input names another group. */
+export const firstLineAssignmentGroup = 'service-desk';
+
 /** Lifecycle states of a ticket, in ITIL Service Operation terms. */
 export type TicketStatus = 'new' | 'assigned' | 'pending' | 'resolved' | 'closed' | 'cancelled';
 
@@ -117,7 +120,7 @@ export interface ConfirmationClock {
   policyName: string;
 }
 
-/** The pickup plan of a waiting ticket and the instant its group was told; null until then. */
+/** Pickup plan of a waiting ticket, with the instant its group was notified (null until then). */
 export type PickupWatch = PickupPlan & { groupNotifiedAt: string | null };
 
 /** Current state of a ticket as the workflow query returns it. */
@@ -156,7 +159,7 @@ export interface TicketState {
   slaBreached: boolean;
   /**
    * Set while the ticket waits unassigned in a group's queue: when the group is
-   * on duty, when it was told, and the automatic escalation the policy plans.
+   * on duty, when it was notified, and the automatic escalation the policy plans.
    * Absent in states of runs that predate the pickup watch.
    */
   pickup?: PickupWatch | null;

@@ -46,7 +46,7 @@ export function parseWeekDay(text: string, option: string): DateTime {
 type ConfigurationOrigin = '--config' | typeof deskConfigurationVariable | 'running desk' | 'built-in example';
 
 /** A configuration and where it came from, for the headings of the output. */
-interface LoadedConfiguration {
+export interface LoadedConfiguration {
   configuration: DeskConfiguration;
   /** The file, or `built-in example`. */
   source: string;
@@ -54,12 +54,15 @@ interface LoadedConfiguration {
 }
 
 /**
- * Loads the configuration of `desk status` and `desk coverage`: the `--config`
- * file, else the file that SUNDESK_DESK_CONFIG names, else the file that a
- * running `sundesk up` publishes, else the built-in example. A bad file
- * becomes a CommandError listing its problems.
+ * Loads the desk configuration that a CLI command uses: the `--config` file,
+ * else the file that SUNDESK_DESK_CONFIG names, else the file that a running
+ * `sundesk up` publishes, else the built-in example.
+ *
+ * @throws CommandError listing the problems of a bad file.
+ * @example
+ *   const { configuration } = loadConfigurationOption(options.config);
  */
-function loadConfigurationOption(option: string | undefined): LoadedConfiguration {
+export function loadConfigurationOption(option: string | undefined): LoadedConfiguration {
   const fromEnvironment = deskConfigurationFileFromEnvironment();
   const fromRunningDesk = option === undefined && fromEnvironment === undefined ? readRunningDesk()?.deskConfigurationPath : undefined;
 

@@ -9,16 +9,16 @@ import { DateTime } from 'luxon';
 import { InvalidTicketInputError, TicketChangeRefusedError, TicketClient, TicketNotFoundError } from '../../client/ticket-client';
 import { buildSlaCalendarRegistry } from '../../calendar/business-calendars';
 import { computeSlaClockSnapshot, type SlaClockSnapshot } from '../../calendar/sla-clock';
-import { loadDeskConfiguration } from '../../config/desk-configuration';
 import { loadOrganisationSettings } from '../../config/organisation';
-import { deskConfigurationFileFromEnvironment, readRunningDesk, resolveSettings } from '../../config/settings';
-import { exampleDeskConfiguration, type DeskConfiguration } from '../../domain/desks';
+import { resolveSettings } from '../../config/settings';
+import type { DeskConfiguration, SpecialistGroupDefinition } from '../../domain/desks';
 import { defaultSlaPolicy } from '../../domain/sla';
 import { impactLevels, urgencyLevels, type Impact, type Urgency } from '../../domain/priority';
-import { pendingReasons, ticketStatuses, ticketTypes, type PendingReason, type TicketState, type TicketStatus, type TicketType } from '../../domain/ticket';
+import { firstLineAssignmentGroup, pendingReasons, ticketStatuses, ticketTypes, type PendingReason, type TicketState, type TicketStatus, type TicketType } from '../../domain/ticket';
 import { findTicket, listTicketEvents } from '../../store/ticket-store';
 import { CommandError, connectTemporal, openStore } from '../connections';
 import { printFields, printJson, printTable } from '../print';
+import { loadConfigurationOption } from './desk';
 import { addTicketNotificationsCommand } from './ticket-notifications';
 
 function defaultActor(): string {
@@ -72,7 +72,7 @@ function summary(state: TicketState): Array<[string, string]> {
   ];
 }
 
-/** The pickup watch of a ticket waiting unassigned in a group's queue, as lines of `ticket show`. */
+/** Formats the pickup watch of a ticket waiting unassigned in a group's queue as lines of `ticket show`. */
 function pickupSummary(state: TicketState): Array<[string, string]> {
   const watch = state.pickup ?? null;
   if (watch === null) {
@@ -81,7 +81,7 @@ function pickupSummary(state: TicketState): Array<[string, string]> {
 
   const lines: Array<[string, string]> = [['waiting for pickup', `in ${watch.assignmentGroup} since ${watch.waitingSince}`]];
   if (watch.groupOnDutyFrom !== null) {
-    lines.push(['group told', watch.groupNotifiedAt === null ? `when it comes on duty at ${watch.groupOnDutyFrom}` : `at ${watch.groupNotifiedAt}`]);
+    lines.push(['group notified', watch.groupNotifiedAt === null ? `when it comes on duty at ${watch.groupOnDutyFrom}` : `at ${watch.groupNotifiedAt}`]);
   }
   if (watch.escalation !== null) {
     lines.push(['escalates to', `${watch.escalation.toGroup} (${watch.escalation.supportLevel}) at ${watch.escalation.dueAt} unless picked up`]);
@@ -242,13 +242,13 @@ export function ticketCommand(): Command {
     .option('--reason <text>', 'why the ticket moves; shown in the trail')
     .action(async (ticketId: string, options: Common & { group: string; level?: string; reason?: string }) => {
       const group = runningDeskConfiguration().specialistGroups?.find((candidate) => candidate.id === options.group);
-      if (group !== undefined && options.level !== undefined && options.level !== group.supportLevel) {
-        throw new CommandError(`invalid --level '${options.level}': ${group.id} is an ${group.supportLevel} group; leave --level out or use ${group.supportLevel}`, 2);
+      if (group !== undefined) {
+        requireGroupLevel(group, options.level);
       }
       if (!/^L[1-3]$/.test(options.level ?? 'L1')) {
         throw new CommandError(`invalid --level '${options.level}': use L1, L2 or L3`, 2);
       }
-      if (group === undefined && options.group !== 'service-desk') {
+      if (group === undefined && options.group !== firstLineAssignmentGroup) {
         process.stderr.write(`note: '${options.group}' is not a specialist group of the desk configuration, so no group is notified and no pickup escalation applies to its queue\n`);
       }
       const supportLevel = options.level ?? group?.supportLevel;
@@ -266,9 +266,7 @@ export function ticketCommand(): Command {
         const known = groups.length === 0 ? 'the desk configuration has no specialistGroups: add the group there, or use ticket transfer' : `use one of ${groups.map((candidate) => `${candidate.id} (${candidate.supportLevel})`).join(', ')}`;
         throw new CommandError(`unknown specialist group '${options.group}': ${known}`, 2);
       }
-      if (options.level !== undefined && options.level !== group.supportLevel) {
-        throw new CommandError(`invalid --level '${options.level}': ${group.id} is an ${group.supportLevel} group; leave --level out or use ${group.supportLevel}`, 2);
-      }
+      requireGroupLevel(group, options.level);
       const reason = `functional escalation to ${group.id} (${group.supportLevel})${options.reason === undefined || options.reason.trim() === '' ? '' : `: ${options.reason}`}`;
       printState(await withTickets((tickets) => tickets.transfer(ticketId, { actor: options.actor, requestId: options.requestId, assignmentGroup: group.id, supportLevel: group.supportLevel, reason })), options.json === true);
     });
@@ -374,6 +372,13 @@ function printSlaClocks(state: TicketState): void {
   );
 }
 
+/** Rejects a `--level` that contradicts the specialist group's own support level. */
+function requireGroupLevel(group: SpecialistGroupDefinition, level: string | undefined): void {
+  if (level !== undefined && level !== group.supportLevel) {
+    throw new CommandError(`invalid --level '${level}': ${group.id} is an ${group.supportLevel} group; leave --level out or use ${group.supportLevel}`, 2);
+  }
+}
+
 /**
  * Notes on standard error when no SLA rule of the running desk's policy names
  * the customer group, because the ticket then gets the general rules. Group
@@ -410,14 +415,13 @@ function deskTimeZone(deskId: string | undefined): string | undefined {
 }
 
 /**
- * Returns the desk configuration of the running desk: the file that `sundesk
- * up` publishes, else SUNDESK_DESK_CONFIG, else the built-in example.
+ * Returns the desk configuration of the running desk, found as the desk
+ * commands find it (see `loadConfigurationOption`).
  *
- * @throws DeskConfigurationError for a file with problems.
+ * @throws CommandError listing the problems of a bad file.
  */
 function runningDeskConfiguration(): DeskConfiguration {
-  const file = readRunningDesk()?.deskConfigurationPath ?? deskConfigurationFileFromEnvironment();
-  return file === undefined ? exampleDeskConfiguration : loadDeskConfiguration(file);
+  return loadConfigurationOption(undefined).configuration;
 }
 
 /**
