@@ -8,15 +8,20 @@ import { temporal } from '@temporalio/proto';
 
 import { runConcurrently, summarizeDurations, type DurationSummary } from './statistics';
 
-const historyFetchConcurrency = 8;
+/** Histories fetched at the same time after a measurement. */
+export const historyFetchConcurrency = 8;
 
-/** History length of the lifecycle tickets. */
-export interface HistoryLengthResult {
-  /** Tickets whose histories were read: every ticket of the measurement. */
-  ticketsRead: number;
+/** Smallest, median and largest event count of some histories. */
+export interface HistoryLengthRange {
   minimumEvents: number;
   medianEvents: number;
   maximumEvents: number;
+}
+
+/** History length of the lifecycle tickets. */
+export interface HistoryLengthResult extends HistoryLengthRange {
+  /** Tickets whose histories were read: every ticket of the measurement. */
+  ticketsRead: number;
   /** Events per type in the first ticket's history. */
   eventTypesOfFirstTicket: Record<string, number>;
 }
@@ -90,19 +95,33 @@ export async function readLifecycleHistories(
     setFor: summarizeDurations(setForLateness),
     settingTaskDuration: summarizeDurations(settingTaskDurations),
   };
-  if (lengths.length === 0) {
+  const range = summarizeHistoryLengths(lengths);
+  if (range === null) {
     return { history: null, handOffTimer };
   }
+  return {
+    history: { ticketsRead: lengths.length, ...range, eventTypesOfFirstTicket },
+    handOffTimer,
+  };
+}
+
+/**
+ * Returns the smallest, median (the lower middle value for an even count)
+ * and largest of some history lengths, or null for none.
+ *
+ * @example
+ *   summarizeHistoryLengths([46, 51, 46]); // { minimumEvents: 46, medianEvents: 46, maximumEvents: 51 }
+ */
+export function summarizeHistoryLengths(lengths: readonly number[]): HistoryLengthRange | null {
+  if (lengths.length === 0) {
+    return null;
+  }
+
   const sorted = [...lengths].sort((left, right) => left - right);
   return {
-    history: {
-      ticketsRead: lengths.length,
-      minimumEvents: sorted[0]!,
-      medianEvents: sorted[Math.floor((sorted.length - 1) / 2)]!,
-      maximumEvents: sorted.at(-1)!,
-      eventTypesOfFirstTicket,
-    },
-    handOffTimer,
+    minimumEvents: sorted[0]!,
+    medianEvents: sorted[Math.floor((sorted.length - 1) / 2)]!,
+    maximumEvents: sorted.at(-1)!,
   };
 }
 

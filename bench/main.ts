@@ -25,6 +25,7 @@ import { createLogger } from '../src/logging';
 import { migrateToLatest } from '../src/store/migrate';
 import { bundleTicketWorkflows } from '../workers/desk-workers';
 import { installRuntimeLogger } from '../workers/runtime-logger';
+import { measureBareLifecycle } from './bare-lifecycle';
 import { measureBaseline } from './baseline';
 import { createBenchDeskConfiguration, nextWholeMinute } from './bench-desks';
 import type { BenchContext } from './context';
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
       workerOptions: null,
       baseline: null,
       lifecycle: null,
+      bareLifecycle: null,
       updateLatency: null,
       timers: null,
       memory: null,
@@ -193,6 +195,10 @@ async function runDevServerSections(options: BenchOptions, servers: BenchServers
     if (options.sections.includes('lifecycle')) {
       await section('lifecycle', async () => {
         results.lifecycle = await measureLifecycle(context, options.lifecycleCount);
+      });
+      // Right after the tickets, so both see the same machine. A section of its own, so a failure here keeps the tickets' figures.
+      await section('bare lifecycle', async () => {
+        results.bareLifecycle = await measureBareLifecycle(context, options.lifecycleCount);
       });
     }
     if (options.sections.includes('latency')) {

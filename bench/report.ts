@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import type { BareLifecycleResult } from './bare-lifecycle';
 import type { BaselineResult } from './baseline';
 import type { CpuReading } from './cpu-usage';
 import { roundToHundredths, type MachineDescription } from './environment';
@@ -31,6 +32,8 @@ export interface BenchResults {
   workerOptions: EffectiveWorkerOptions | null;
   baseline: BaselineResult | null;
   lifecycle: LifecycleResult | null;
+  /** Bare lifecycles with the ticket lifecycle's engine interactions only, run right after it, with no target. */
+  bareLifecycle: BareLifecycleResult | null;
   updateLatency: UpdateLatencyResult | null;
   timers: TimerLatenessResult | null;
   /** Worker memory with open tickets, and with as many bare no-op workflows, each in a fresh worker process. */
@@ -230,6 +233,22 @@ function lifecycleRows(results: BenchResults, target: TargetLookup): Array<Table
   return rows;
 }
 
+/** Rows of the bare lifecycle, the engine's floor for the ticket lifecycle, with no target. */
+function bareLifecycleRows({ baseline, lifecycle, bareLifecycle }: BenchResults): TableRow[] {
+  if (bareLifecycle === null) {
+    return [{ figure: 'bare lifecycle (engine only) per second', value: 'not measured' }];
+  }
+
+  const ratioValue = (value: number | null): string => (value === null ? 'not measured' : fixed(value, 2));
+  return [
+    { figure: 'bare lifecycle (engine only) per second', value: `${fixed(bareLifecycle.workflowsPerSecond)} (${bareLifecycle.workflowCount} in ${fixed(bareLifecycle.busySeconds)} s)` },
+    { figure: 'bare lifecycle ratio to baseline', value: ratioValue(ratio(bareLifecycle.workflowsPerSecond, baseline?.workflowsPerSecond)) },
+    { figure: 'ticket lifecycle ÷ bare lifecycle', value: ratioValue(ratio(lifecycle?.ticketsPerSecond, bareLifecycle.workflowsPerSecond)) },
+    { figure: 'CPU per bare lifecycle: client/worker/Temporal/PG', value: cpuPerItem(bareLifecycle.cpuSeconds, bareLifecycle.workflowCount) },
+    { figure: 'bare hand-offs done (of workflows)', value: `${bareLifecycle.workflowsHandedOff} of ${bareLifecycle.workflowCount}` },
+  ];
+}
+
 function latencyRows({ updateLatency }: BenchResults, target: TargetLookup): Array<TableRow | string> {
   return [
     '3 update latency from the client call, p50 / p95 / p99',
@@ -241,13 +260,17 @@ function latencyRows({ updateLatency }: BenchResults, target: TargetLookup): Arr
   ];
 }
 
-function historyAndMemoryRows({ memory }: BenchResults, target: TargetLookup): Array<TableRow | string> {
+function historyAndMemoryRows({ memory, bareLifecycle }: BenchResults, target: TargetLookup): Array<TableRow | string> {
+  const bareHistory = bareLifecycle?.history;
+  const bareHistoryValue =
+    bareHistory === null || bareHistory === undefined ? 'not measured' : `${bareHistory.minimumEvents} to ${bareHistory.maximumEvents} (median ${bareHistory.medianEvents})`;
   const memoryValue = (result: MemoryResult | null | undefined): string =>
     result === null || result === undefined ? 'not measured' : `${fixed(result.residentSetMegabytesPerThousandWorkflows)} MB (${result.openWorkflows} held)`;
 
   return [
     '4 history and memory',
     targetRow('history events per lifecycle', target(historyLengthTarget), 0),
+    { figure: 'history events per bare lifecycle', value: bareHistoryValue },
     { figure: 'worker RSS per 1,000 open tickets', value: memoryValue(memory?.ticket) },
     { figure: 'worker RSS per 1,000 open bare workflows', value: memoryValue(memory?.bare) },
   ];
@@ -296,6 +319,7 @@ function buildRows(results: BenchResults): Array<TableRow | string> {
   return [
     ...baselineRows(results),
     ...lifecycleRows(results, target),
+    ...bareLifecycleRows(results),
     ...latencyRows(results, target),
     ...historyAndMemoryRows(results, target),
     ...replayRows(results, target),
@@ -321,7 +345,7 @@ export function formatResultsTable(results: BenchResults): string {
   );
   lines.push('');
 
-  const figureWidth = 46;
+  const figureWidth = 50;
   const valueWidth = 44;
   for (const row of buildRows(results)) {
     if (typeof row === 'string') {

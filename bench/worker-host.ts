@@ -22,6 +22,8 @@ export interface WorkerHost {
   configure(deskConfiguration: DeskConfiguration): Promise<void>;
   /** Collects garbage in the worker process and returns its memory figures. */
   measureMemory(): Promise<WorkerMemory>;
+  /** Returns how many hand-offs bare lifecycles have recorded in the worker process since it started (their `handOffRecorded` sink calls). */
+  countBareHandOffs(): Promise<number>;
   /** Shuts the workers down and waits for the process to exit. */
   stop(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function startWorkerHost(start: StartWorkersMessage, options: Worke
       await exchange.request({ type: 'configure', deskConfiguration }, 'configured');
     },
     measureMemory: async () => (await exchange.request({ type: 'measureMemory' }, 'memory')).memory,
+    countBareHandOffs: async () => (await exchange.request({ type: 'countBareHandOffs' }, 'bareHandOffCount')).count,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) {
         return;

@@ -1,20 +1,21 @@
 /**
  * The benchmark's worker process. It hosts the desk's workers (built by
- * `createDeskWorkers`, as `npm start` does) and one worker for the bare
- * baseline workflows, so both run under the same conditions and the
+ * `createDeskWorkers`, as `npm start` does), one worker for the bare
+ * baseline workflows and one bare desk worker for the bare lifecycle's
+ * hand-off activity, so all run under the same conditions and the
  * benchmark can read this process's memory on its own. It takes orders from
  * the benchmark over IPC (see worker-protocol.ts) and exits when the
  * benchmark disconnects.
  */
 
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type InjectedSinks } from '@temporalio/worker';
 
 import { createLogger } from '../src/logging';
 import type { DeskConfiguration } from '../src/domain/desks';
 import { createStoreDatabase, type StoreDatabase } from '../src/store/database';
 import { createDeskWorkers } from '../workers/desk-workers';
 import { installRuntimeLogger } from '../workers/runtime-logger';
-import { bareTaskQueue } from './workflows/messages';
+import { bareDeskTaskQueue, bareTaskQueue, type BareDeskActivities, type BareLifecycleSinks } from './workflows/messages';
 import type { EffectiveWorkerOptions, HostRequest, StartWorkersMessage, WorkerMemory, WorkerReply } from './worker-protocol';
 
 interface RunningWorkers {
@@ -26,6 +27,26 @@ interface RunningWorkers {
 
 let deskConfiguration: DeskConfiguration | undefined;
 let runningWorkers: RunningWorkers | undefined;
+/** Hand-offs that bare lifecycles have recorded, which the benchmark reads over IPC instead of asking the server. */
+let bareHandOffCount = 0;
+
+const bareLifecycleSinks: InjectedSinks<BareLifecycleSinks> = {
+  bareLifecycle: {
+    handOffRecorded: {
+      fn: () => {
+        bareHandOffCount += 1;
+      },
+      // A workflow replayed after a cache eviction recorded its hand-off before, so it is not counted twice.
+      callDuringReplay: false,
+    },
+  },
+};
+
+const bareDeskActivities: BareDeskActivities = {
+  async acceptBareHandOff(note) {
+    return { workflowId: note.workflowId, taskQueue: bareDeskTaskQueue };
+  },
+};
 
 function reply(message: WorkerReply): void {
   process.send?.(message);
@@ -53,9 +74,17 @@ async function startWorkers(request: StartWorkersMessage): Promise<EffectiveWork
     taskQueue: bareTaskQueue,
     workflowBundle: request.bareBundle,
     maxCachedWorkflows: request.maxCachedWorkflows,
+    sinks: bareLifecycleSinks,
+  });
+  // Activities only, like the desk workers that `createDeskWorkers` builds for each desk's queue.
+  const bareDeskWorker = await Worker.create({
+    connection,
+    namespace: request.namespace,
+    taskQueue: bareDeskTaskQueue,
+    activities: bareDeskActivities,
   });
 
-  const workers = [...deskWorkers, bareWorker];
+  const workers = [...deskWorkers, bareWorker, bareDeskWorker];
   const running = Promise.all(workers.map((worker) => worker.run())).catch((error: unknown) => {
     // A worker that stops on its own cannot be measured any more: exit, and the benchmark reports the exit.
     logger.error({ err: error }, 'benchmark worker failed');
@@ -126,6 +155,9 @@ async function handle(request: HostRequest): Promise<void> {
         return;
       case 'measureMemory':
         reply({ type: 'memory', memory: await measureMemory() });
+        return;
+      case 'countBareHandOffs':
+        reply({ type: 'bareHandOffCount', count: bareHandOffCount });
         return;
       case 'stop':
         await stopWorkers();

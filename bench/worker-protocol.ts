@@ -1,7 +1,7 @@
 /**
  * Messages between the benchmark and its worker process (Node.js IPC through
- * `fork`). The benchmark sends one `start`, then any number of `configure`
- * and `measureMemory`, then `stop`.
+ * `fork`). The benchmark sends one `start`, then any number of `configure`,
+ * `measureMemory` and `countBareHandOffs`, then `stop`.
  */
 
 import type { DeskConfiguration } from '../src/domain/desks';
@@ -35,11 +35,16 @@ export interface MeasureMemoryMessage {
   type: 'measureMemory';
 }
 
+/** Asks how many hand-offs bare lifecycles have recorded in this worker process since it started. */
+export interface CountBareHandOffsMessage {
+  type: 'countBareHandOffs';
+}
+
 export interface StopWorkersMessage {
   type: 'stop';
 }
 
-export type HostRequest = StartWorkersMessage | ConfigureDesksMessage | MeasureMemoryMessage | StopWorkersMessage;
+export type HostRequest = StartWorkersMessage | ConfigureDesksMessage | MeasureMemoryMessage | CountBareHandOffsMessage | StopWorkersMessage;
 
 /**
  * Memory of the worker process after two full garbage collections of its main
@@ -67,5 +72,6 @@ export type WorkerReply =
   | { type: 'started'; workerOptions: EffectiveWorkerOptions }
   | { type: 'configured' }
   | { type: 'memory'; memory: WorkerMemory }
+  | { type: 'bareHandOffCount'; count: number }
   | { type: 'stopped' }
   | { type: 'failed'; message: string };
