@@ -16,6 +16,7 @@ import { computeWeekCoverage } from '../src/calendar/desk-coverage';
 import { routeTicketToDesk, ticketFollowsTheSun } from '../src/calendar/desk-routing';
 import { chooseOwningDesk, currentShift, deskShifts, nextShift, NoDeskCoverageError } from '../src/calendar/desk-schedule';
 import { computeDeskStatus, computeDutyReport, computeSpecialistGroupStatus } from '../src/calendar/desk-status';
+import { scheduleShifts, searchHorizonDays, shiftContaining, shiftStartingAfter } from '../src/calendar/weekly-schedule';
 import { loadDeskConfiguration } from '../src/config/desk-configuration';
 import { exampleDeskConfiguration, type DeskConfiguration, type DeskDefinition, type ShiftDefinition } from '../src/domain/desks';
 
@@ -357,5 +358,56 @@ describe('specialist groups and coverage', () => {
     const saoPaulo = coverage.desks.find((week) => week.id === 'sao-paulo')!;
     expect(spans(saoPaulo.holidayClosures)).toEqual(['2026-04-21T11:00:00.000Z/2026-04-21T20:00:00.000Z']);
     expect(saoPaulo.holidays).toEqual([{ date: '2026-04-21', name: 'Tiradentes' }]);
+  });
+});
+
+describe('weekly memo of shifts', () => {
+  /** The answers without the memo: `scheduleShifts` around the instant itself. */
+  const containingWithoutMemo = (schedule: DeskDefinition, instant: DateTime) =>
+    scheduleShifts(schedule, instant, instant.plus({ milliseconds: 1 })).find((shift) => shift.start <= instant && instant < shift.end);
+  const startingAfterWithoutMemo = (schedule: DeskDefinition, instant: DateTime) =>
+    scheduleShifts(schedule, instant, instant.plus({ days: 8 })).find((shift) => shift.start > instant) ??
+    scheduleShifts(schedule, instant, instant.plus({ days: searchHorizonDays })).find((shift) => shift.start > instant);
+
+  const roundTheClock: DeskDefinition = { id: 'noc', name: 'Network operations', timeZone: 'Europe/Warsaw', taskQueue: 'desk-noc', shifts: [{ weekdays: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }], holidays: [] };
+  const overnightWithHolidays: DeskDefinition = {
+    id: 'night',
+    name: 'Night desk',
+    timeZone: 'America/New_York',
+    taskQueue: 'desk-night',
+    shifts: [{ weekdays: [1, 2, 3, 4, 5], start: '22:00', end: '06:00' }, { weekdays: [6], start: '10:00', end: '14:00' }],
+    holidays: ['2026-11-26', { date: '2026-12-25', name: 'Christmas Day' }],
+  };
+  const schedules = [...exampleDeskConfiguration.desks, overnightWithHolidays];
+
+  test('gives the same shifts as building them around each instant', () => {
+    // Every 9 h 31 min meets each hour of the week within a few weeks; the
+    // ranges hold both DST changes of each zone and the two holidays.
+    const ranges: Array<[string, string]> = [
+      ['2026-03-01T00:00', '2026-04-12T00:00'],
+      ['2026-10-18T00:00', '2026-12-31T00:00'],
+    ];
+    const mismatches: string[] = [];
+    for (const [from, until] of ranges) {
+      for (let instant = utc(from); instant < utc(until); instant = instant.plus({ hours: 9, minutes: 31 })) {
+        for (const schedule of schedules) {
+          const expectedContaining = containingWithoutMemo(schedule, instant)?.toISO();
+          const expectedStartingAfter = startingAfterWithoutMemo(schedule, instant)?.toISO();
+          if (shiftContaining(schedule, instant)?.toISO() !== expectedContaining || shiftStartingAfter(schedule, instant)?.toISO() !== expectedStartingAfter) {
+            mismatches.push(`${schedule.id} at ${instant.toISO()}`);
+          }
+        }
+      }
+    }
+
+    expect(mismatches).toEqual([]);
+  });
+
+  test('builds a round-the-clock shift around the instant itself, as far as the search horizon', () => {
+    // The one merged shift of a desk that never closes reaches the search horizon on both sides, so it depends on the instant.
+    for (const instant of [utc('2026-03-29T00:30'), utc('2026-07-01T12:00'), utc('2026-10-25T01:30')]) {
+      expect(shiftContaining(roundTheClock, instant)?.toISO()).toBe(containingWithoutMemo(roundTheClock, instant)?.toISO());
+      expect(shiftStartingAfter(roundTheClock, instant)).toBeUndefined();
+    }
   });
 });

@@ -192,26 +192,96 @@ export function scheduleShifts(schedule: WeeklySchedule, from: DateTime, until: 
   }
 }
 
+const dayMilliseconds = 24 * 60 * 60 * 1000;
+
+/** Width of one memo window of `shiftsOfWeek`: a week of UTC, counted from the epoch. */
+const weekMilliseconds = 7 * dayMilliseconds;
+
+/** Weeks kept per schedule before its memo is cleared: about eleven years of weeks (an estimate of need, a few megabytes at most). */
+const maximumCachedWeeks = 600;
+
+/**
+ * A merged chain of shifts that reaches this close to the search horizon may
+ * be cut by it, and then its ends depend on the instant asked about. Such a
+ * shift (a desk on duty around the clock, for example) is computed for the
+ * instant itself, without the memo.
+ */
+const horizonMarginMilliseconds = (searchHorizonDays - 2) * dayMilliseconds;
+
+/** Per schedule (desk or group definition, treated as immutable), the whole shifts that overlap each UTC week. */
+const weeksBySchedule = new WeakMap<WeeklySchedule, Map<number, Interval<true>[]>>();
+
+function shiftsOfWeek(schedule: WeeklySchedule, week: number): Interval<true>[] {
+  let weeks = weeksBySchedule.get(schedule);
+  if (weeks === undefined) {
+    weeks = new Map();
+    weeksBySchedule.set(schedule, weeks);
+  }
+
+  let shifts = weeks.get(week);
+  if (shifts === undefined) {
+    if (weeks.size >= maximumCachedWeeks) {
+      weeks.clear();
+    }
+    shifts = scheduleShifts(schedule, DateTime.fromMillis(week * weekMilliseconds, { zone: 'utc' }), DateTime.fromMillis((week + 1) * weekMilliseconds, { zone: 'utc' }));
+    weeks.set(week, shifts);
+  }
+  return shifts;
+}
+
+/** Whether a shift found in a week's memo may be cut by the search horizon (see `horizonMarginMilliseconds`). */
+function mayReachHorizon(shift: Interval<true>, week: number): boolean {
+  return shift.start.toMillis() <= week * weekMilliseconds - horizonMarginMilliseconds || shift.end.toMillis() >= (week + 1) * weekMilliseconds + horizonMarginMilliseconds;
+}
+
 /**
  * Finds the schedule's shift that contains the instant (start inclusive, end
- * exclusive), or undefined when off duty then.
+ * exclusive), or undefined when off duty then. Each UTC week's shifts are
+ * built once per schedule object and kept, because routing and hand-off
+ * planning ask about the same days many times.
  *
  * @example
  *   shiftContaining(polandDesk, DateTime.fromISO('2026-03-23T09:00Z')); // 07:00Z-16:00Z
  */
 export function shiftContaining(schedule: WeeklySchedule, instant: DateTime): Interval<true> | undefined {
+  const week = Math.floor(instant.toMillis() / weekMilliseconds);
+  const found = shiftsOfWeek(schedule, week).find((shift) => shift.start <= instant && instant < shift.end);
+  if (found === undefined || !mayReachHorizon(found, week)) {
+    return found;
+  }
+
   const shifts = scheduleShifts(schedule, instant, instant.plus({ milliseconds: 1 }));
   return shifts.find((shift) => shift.start <= instant && instant < shift.end);
 }
 
 /**
  * Finds the schedule's first shift that starts after the instant, or
- * undefined when none starts within `searchHorizonDays` days.
+ * undefined when none starts within `searchHorizonDays` days. Uses the same
+ * weekly memo as `shiftContaining`.
  *
  * @example
  *   shiftStartingAfter(polandDesk, DateTime.fromISO('2026-03-28T12:00Z')); // Monday's shift
  */
 export function shiftStartingAfter(schedule: WeeklySchedule, instant: DateTime): Interval<true> | undefined {
+  const instantMilliseconds = instant.toMillis();
+  const horizonEndMilliseconds = instantMilliseconds + searchHorizonDays * dayMilliseconds;
+
+  for (let week = Math.floor(instantMilliseconds / weekMilliseconds); week * weekMilliseconds < horizonEndMilliseconds; week += 1) {
+    const found = shiftsOfWeek(schedule, week).find((shift) => shift.start.toMillis() > instantMilliseconds);
+    if (found === undefined) {
+      continue;
+    }
+    if (mayReachHorizon(found, week)) {
+      return searchShiftStartingAfter(schedule, instant);
+    }
+    return found.start.toMillis() < horizonEndMilliseconds ? found : undefined;
+  }
+
+  return undefined;
+}
+
+/** `shiftStartingAfter` without the memo, for shifts that may reach the search horizon. */
+function searchShiftStartingAfter(schedule: WeeklySchedule, instant: DateTime): Interval<true> | undefined {
   // Nearly every next shift starts within the first week, so search that week
   // first and the rest of the horizon only when it has none.
   const firstWeek = scheduleShifts(schedule, instant, instant.plus({ days: 7 })).find((shift) => shift.start > instant);
