@@ -265,7 +265,7 @@ async function runReplaySection(options: BenchOptions, servers: BenchServers, be
   const database = createBenchStoreDatabase(servers.postgres.connectionString, 8, (error) => benchLogger.warn({ err: error }, 'store connection closed'));
   const replayLogger = createLogger({ name: 'sundesk-bench-replay', file: path.join(options.outputDirectory, `${stamp}-replay.log`) });
   try {
-    return await measureReplay({ logPath: options.replayLogPath, limit: options.replayLimit, database, logger: replayLogger, progress });
+    return await measureReplay({ logPath: options.replayLogPath, limit: options.replayLimit, clockStepMinutes: options.replayStepMinutes, database, logger: replayLogger, progress });
   } finally {
     await database.destroy();
   }

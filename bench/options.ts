@@ -8,6 +8,8 @@ import path from 'node:path';
 
 import { Command, InvalidArgumentError } from 'commander';
 
+import { defaultClockStepMinutes } from '../src/replay/driver';
+
 /** The measurements, in the order they run. */
 export const benchSections = ['baseline', 'lifecycle', 'latency', 'timers', 'escalations', 'memory', 'replay'] as const;
 
@@ -24,6 +26,8 @@ export interface BenchOptions {
   memoryTickets: number;
   replayLimit: number | 'all';
   replayLogPath: string;
+  /** Widest clock step of the replay driver in minutes (src/replay/driver.ts). */
+  replayStepMinutes: number;
   /** Intake rate of the timers and of the escalations section: the escalation target compares the two at the same rate. */
   timerRatePerSecond: number;
   /** Intake seconds of the timers and of the escalations section. */
@@ -139,6 +143,7 @@ export function parseBenchOptions(commandArguments: readonly string[]): BenchOpt
     .option('--latency-lanes <count>', `parallel lanes that take latency samples (default ${defaultCounts.latencyLanes}, quick ${quickCounts.latencyLanes})`, positiveInteger('--latency-lanes'))
     .option('--memory-tickets <count>', `open tickets held in a fresh worker's cache for the memory reading (default ${defaultCounts.memoryTickets}, quick ${quickCounts.memoryTickets})`, positiveInteger('--memory-tickets'))
     .option('--replay-limit <count>', `incidents of the real log to replay, or 'all' for the whole log (default ${defaultCounts.replayLimit}, quick ${quickCounts.replayLimit})`, replayLimit)
+    .option('--replay-step-minutes <minutes>', `widest clock step of the replay driver between two duty boundaries (default ${defaultClockStepMinutes})`, positiveInteger('--replay-step-minutes'))
     .option('--replay-log <file>', 'incident log to replay (default: bpic2013-incidents.csv.gz in SUNDESK_DATASETS_DIR, else in ../shared/datasets)')
     .option('--timer-rate <per-second>', `timer workflows started, and in the escalations section tickets opened, per second (default ${defaultCounts.timerRatePerSecond}, quick ${quickCounts.timerRatePerSecond})`, positiveNumber('--timer-rate'))
     .option('--timer-intake-seconds <seconds>', `seconds during which timer workflows start, and tickets open in the escalations section (default ${defaultCounts.timerIntakeSeconds}, quick ${quickCounts.timerIntakeSeconds})`, positiveNumber('--timer-intake-seconds'))
@@ -160,6 +165,7 @@ export function parseBenchOptions(commandArguments: readonly string[]): BenchOpt
     memoryTickets?: number;
     replayLimit?: number | 'all';
     replayLog?: string;
+    replayStepMinutes?: number;
     timerRate?: number;
     timerIntakeSeconds?: number;
     timerDelaySeconds?: number;
@@ -179,6 +185,7 @@ export function parseBenchOptions(commandArguments: readonly string[]): BenchOpt
     memoryTickets: flags.memoryTickets ?? counts.memoryTickets,
     replayLimit: flags.replayLimit ?? counts.replayLimit,
     replayLogPath: path.resolve(flags.replayLog ?? defaultReplayLogPath()),
+    replayStepMinutes: flags.replayStepMinutes ?? defaultClockStepMinutes,
     timerRatePerSecond: flags.timerRate ?? counts.timerRatePerSecond,
     timerIntakeSeconds: flags.timerIntakeSeconds ?? counts.timerIntakeSeconds,
     timerDelaySeconds: flags.timerDelaySeconds ?? counts.timerDelaySeconds,

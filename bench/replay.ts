@@ -16,11 +16,11 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 
-import { ticketTaskQueue } from '../src/domain/desks';
+import { exampleDeskConfiguration, ticketTaskQueue } from '../src/domain/desks';
 import { driveReplay } from '../src/replay/driver';
 import { readReplayLog } from '../src/replay/read-log';
 import type { ReplayReport } from '../src/replay/report';
-import { createTimeSkippingEnvironment, runReplay } from '../src/replay/run-replay';
+import { createTimeSkippingEnvironment, replayDutyBoundaries, runReplay } from '../src/replay/run-replay';
 import type { ReplayLog } from '../src/replay/ticket-event-log';
 import type { StoreDatabase } from '../src/store/database';
 import { countEventTypes, eventTimeMilliseconds } from './histories';
@@ -42,6 +42,9 @@ export interface ReplayResult {
   ticketsInFullLog: number;
   eventsDelivered: number;
   failedDeliveries: number;
+  /** Widest clock step of the driver in minutes, and the steps it took (the same on both sides). */
+  clockStepMinutes: number;
+  clockSteps: number;
   /** Seconds the Java test server took to accept clients, per start. */
   testServerStartupSeconds: number[];
   realSeconds: number;
@@ -70,6 +73,8 @@ const settleTimeoutMilliseconds = 60_000;
 export async function measureReplay(options: {
   logPath: string;
   limit: number | 'all';
+  /** Widest clock step of the driver, the same on both sides. */
+  clockStepMinutes: number;
   database: StoreDatabase;
   logger: Logger;
   progress: (message: string) => void;
@@ -86,7 +91,7 @@ export async function measureReplay(options: {
   let report: ReplayReport;
   let realHistories: TicketHistorySummary[];
   try {
-    report = await runReplay({ log, database: options.database, logger: options.logger, environment: realEnvironment, onProgress: progressEveryTenth('desk', progress) });
+    report = await runReplay({ log, database: options.database, logger: options.logger, environment: realEnvironment, clockStepMinutes: options.clockStepMinutes, onProgress: progressEveryTenth('desk', progress) });
     progress(`replay: reading ${log.tickets.length} ticket histories`);
     realHistories = await summarizeHistories(realEnvironment.client, log.tickets.map((ticket) => ticket.ticketId));
   } finally {
@@ -110,7 +115,7 @@ export async function measureReplay(options: {
     const running = worker.run();
     try {
       const startedAt = performance.now();
-      await driveReplay({ environment: bareEnvironment, log: bareLog, onProgress: progressEveryTenth('bare stand-in', progress) });
+      await driveReplay({ environment: bareEnvironment, log: bareLog, clockStepMinutes: options.clockStepMinutes, dutyBoundaries: replayDutyBoundaries(exampleDeskConfiguration), onProgress: progressEveryTenth('bare stand-in', progress) });
       await waitForClosingTickets(bareEnvironment.client, bareLog);
       bareSeconds = (performance.now() - startedAt) / 1000;
     } finally {
@@ -130,6 +135,8 @@ export async function measureReplay(options: {
     ticketsInFullLog: fullLog.tickets.length,
     eventsDelivered: report.eventsDelivered,
     failedDeliveries: report.failedDeliveries,
+    clockStepMinutes: options.clockStepMinutes,
+    clockSteps: report.clockSteps,
     testServerStartupSeconds,
     realSeconds,
     realTicketsPerSecond: ticketCount / realSeconds,

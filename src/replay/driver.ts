@@ -1,14 +1,19 @@
 /**
  * Drives a replay log through real ticket workflows on the time-skipping test
  * server, at the log's own pace. The log's instants are shifted by whole weeks
- * onto the server's clock, so weekdays and UTC times of day match the log. The
- * driver cuts the log into clock steps of 15 minutes aligned to UTC: it
- * advances the server's clock to the start of each step that has events (the
- * server fires every timer due until then, at its exact instant) and delivers
- * the step's events as signals, in order per ticket. Because every shift
- * boundary in a real time zone falls on a quarter hour, hand-offs and events
- * keep their order; an event reaches its workflow up to one step before its
- * recorded instant, and its trail keeps the recorded instant.
+ * onto the server's clock, so weekdays and UTC times of day match the log.
+ *
+ * The driver cuts the log into clock steps. A step starts at the instant of
+ * its first event: the driver advances the server's clock to it (the server
+ * fires every timer due until then, at its exact instant) and delivers the
+ * step's events as signals, in order per ticket. A step ends before the next
+ * duty boundary (an instant at which a desk comes on or goes off duty) and is
+ * at most `clockStepMinutes` wide. So no event crosses a hand-off: each one
+ * reaches its workflow while the same desks are on duty as at its recorded
+ * instant, up to one step early, and its trail keeps the recorded instant.
+ * Without duty boundaries the driver cuts at every quarter hour of UTC, the
+ * finest granularity of UTC offsets in use, where every shift boundary of a
+ * real time zone falls.
  */
 
 import type { Client } from '@temporalio/client';
@@ -21,14 +26,23 @@ import type { ReplayEvent, ReplayLog } from './ticket-event-log';
 
 const weekMilliseconds = 7 * 24 * 60 * 60 * 1000;
 
-/** Default clock step: a quarter hour, the finest granularity of UTC offsets in use. */
-export const defaultClockStepMinutes = 15;
+/** Widest clock step between two duty boundaries, unless the caller sets another (see the module comment and docs/benchmarks.md). */
+export const defaultClockStepMinutes = 240;
+
+/** Grid of the clock steps when no duty boundaries are known: a quarter hour of UTC. */
+const quarterHourMilliseconds = 15 * 60 * 1000;
 
 export interface ReplayDriverOptions {
   environment: TestWorkflowEnvironment;
   log: ReplayLog;
-  /** Width of a clock step (see the module comment); 15 minutes when absent. */
+  /** Widest clock step (see the module comment); `defaultClockStepMinutes` when absent. Used only with `dutyBoundaries`. */
   clockStepMinutes?: number;
+  /**
+   * Epoch milliseconds on the server's clock within [from, until] at which a
+   * desk comes on or goes off duty, in time order (see `dutyBoundaries` in
+   * src/calendar/duty-boundaries.ts). Without it, steps are cut at every quarter hour.
+   */
+  dutyBoundaries?: (fromMilliseconds: number, untilMilliseconds: number) => number[];
   /** Whether the server has the ticket search attributes registered. */
   searchAttributes?: boolean;
   /** Called after each batch with the events delivered so far. */
@@ -39,6 +53,8 @@ export interface ReplayDriverOptions {
 export interface ReplayDelivery {
   ticketIds: string[];
   deliveredEvents: number;
+  /** Clock steps the driver took: each one advanced the server's clock once and waited for the desk's reactions. */
+  clockSteps: number;
   /** Signals the server did not accept (for example to a ticket that had already closed), with the reason. */
   failedDeliveries: Array<{ ticketId: string; action: string; reason: string }>;
   /** Milliseconds added to every log instant to place it on the server's clock. */
@@ -147,15 +163,34 @@ export async function driveReplay(options: ReplayDriverOptions): Promise<ReplayD
     }
   };
 
-  const stepMilliseconds = (options.clockStepMinutes ?? defaultClockStepMinutes) * 60 * 1000;
+  // Duty boundaries on the log's clock: the server's boundaries moved back by the offset.
+  const boundaries = options.dutyBoundaries?.(logStart + clockOffsetMilliseconds, logEnd + clockOffsetMilliseconds).map((instant) => instant - clockOffsetMilliseconds);
+  const widestStepMilliseconds = (options.clockStepMinutes ?? defaultClockStepMinutes) * 60 * 1000;
+  if (!(widestStepMilliseconds > 0)) {
+    throw new Error(`clock step of ${String(options.clockStepMinutes)} minutes: use a positive number of minutes`);
+  }
+  let nextBoundaryIndex = 0;
+  const stepEndAfter = (stepStart: number): number => {
+    if (boundaries === undefined) {
+      return (Math.floor(stepStart / quarterHourMilliseconds) + 1) * quarterHourMilliseconds;
+    }
+    while (nextBoundaryIndex < boundaries.length && boundaries[nextBoundaryIndex]! <= stepStart) {
+      nextBoundaryIndex += 1;
+    }
+    return Math.min(boundaries[nextBoundaryIndex] ?? Number.POSITIVE_INFINITY, stepStart + widestStepMilliseconds);
+  };
+
   let position = 0;
+  let steps = 0;
   while (position < schedule.length) {
-    const stepStart = Math.floor(schedule[position]!.atMilliseconds / stepMilliseconds) * stepMilliseconds;
+    const stepStart = schedule[position]!.atMilliseconds;
+    const stepEnd = stepEndAfter(stepStart);
     const batch: ScheduledEvent[] = [];
-    while (position < schedule.length && schedule[position]!.atMilliseconds < stepStart + stepMilliseconds) {
+    while (position < schedule.length && schedule[position]!.atMilliseconds < stepEnd) {
       batch.push(schedule[position]!);
       position += 1;
     }
+    steps += 1;
 
     const target = stepStart + clockOffsetMilliseconds;
     if (target > serverNow) {
@@ -185,6 +220,7 @@ export async function driveReplay(options: ReplayDriverOptions): Promise<ReplayD
   return {
     ticketIds: log.tickets.map((ticket) => ticket.ticketId),
     deliveredEvents: delivered,
+    clockSteps: steps,
     failedDeliveries,
     clockOffsetMilliseconds,
     logStartsAt: new Date(logStart).toISOString(),

@@ -18,11 +18,15 @@ export interface ReplayReport {
   ticketsClosed: number;
   ticketsCancelled: number;
   ticketsStillOpen: number;
+  /** Closed tickets that the desk closed by its auto-close policy, without the customer's confirmation. */
+  ticketsClosedWithoutConfirmation: number;
   /** Tickets that the log closes but the desk did not (at most 20), for investigation. */
   ticketsNotClosedAsLogged: string[];
   firstContactResolutions: number;
   reopenedTickets: number;
   eventsDelivered: number;
+  /** Clock steps of the driver (see src/replay/driver.ts). */
+  clockSteps: number;
   failedDeliveries: number;
   refusedMessages: number;
   rejectedLogRows: number;
@@ -164,6 +168,7 @@ export async function buildReplayReport(database: StoreDatabase, log: ReplayLog,
     ticketsClosed: rows.filter((row) => row.status === 'closed').length,
     ticketsCancelled: rows.filter((row) => row.status === 'cancelled').length,
     ticketsStillOpen: rows.filter((row) => !terminal.has(row.status)).length,
+    ticketsClosedWithoutConfirmation: rows.filter((row) => row.status === 'closed' && row.closed_without_confirmation).length,
     ticketsNotClosedAsLogged: log.tickets
       .filter((ticket) => ['confirm', 'cancel'].includes(ticket.events.at(-1)?.action ?? ''))
       .map((ticket) => ticket.ticketId)
@@ -172,6 +177,7 @@ export async function buildReplayReport(database: StoreDatabase, log: ReplayLog,
     firstContactResolutions: rows.filter((row) => row.first_contact_resolution && row.status === 'closed').length,
     reopenedTickets: rows.filter((row) => row.reopen_count > 0).length,
     eventsDelivered: delivery.deliveredEvents,
+    clockSteps: delivery.clockSteps,
     failedDeliveries: delivery.failedDeliveries.length,
     refusedMessages: rows.reduce((sum, row) => sum + row.refused_message_count, 0),
     rejectedLogRows: log.rejectedRows.length,

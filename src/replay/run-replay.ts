@@ -5,8 +5,10 @@
 
 import { NativeConnection } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 
+import { dutyBoundaries } from '../calendar/duty-boundaries';
 import { exampleDeskConfiguration, type DeskConfiguration } from '../domain/desks';
 import { findTestServerLauncher } from '../services/tools';
 import type { StoreDatabase } from '../store/database';
@@ -22,6 +24,8 @@ export interface RunReplayOptions {
   database: StoreDatabase;
   logger: Logger;
   deskConfiguration?: DeskConfiguration;
+  /** Widest clock step of the driver in minutes; the driver's default when absent (see src/replay/driver.ts). */
+  clockStepMinutes?: number;
   /** A time-skipping environment to reuse; the replay starts (and stops) its own when absent. */
   environment?: TestWorkflowEnvironment;
   onProgress?: (deliveredEvents: number, totalEvents: number) => void;
@@ -36,6 +40,17 @@ export interface RunReplayOptions {
  */
 export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: findTestServerLauncher() } } });
+}
+
+/**
+ * The replay driver's duty boundaries for a desk configuration, in epoch
+ * milliseconds on the server's clock.
+ *
+ * @example
+ *   await driveReplay({ environment, log, dutyBoundaries: replayDutyBoundaries(exampleDeskConfiguration) });
+ */
+export function replayDutyBoundaries(configuration: DeskConfiguration): (fromMilliseconds: number, untilMilliseconds: number) => number[] {
+  return (fromMilliseconds, untilMilliseconds) => dutyBoundaries(configuration, DateTime.fromMillis(fromMilliseconds, { zone: 'utc' }), DateTime.fromMillis(untilMilliseconds, { zone: 'utc' }));
 }
 
 /**
@@ -71,7 +86,13 @@ export async function runReplay(options: RunReplayOptions): Promise<ReplayReport
   const running = Promise.all(workers.map((worker) => worker.run()));
 
   try {
-    const delivery = await driveReplay({ environment, log: options.log, onProgress: options.onProgress });
+    const delivery = await driveReplay({
+      environment,
+      log: options.log,
+      clockStepMinutes: options.clockStepMinutes,
+      dutyBoundaries: replayDutyBoundaries(deskConfiguration),
+      onProgress: options.onProgress,
+    });
     await waitForStore(options.database, environment.client, options.log, { timeoutMilliseconds: 60_000 });
 
     const wallTimeSeconds = (Date.now() - startedAt) / 1000;

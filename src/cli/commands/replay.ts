@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 
 import { resolveSettings } from '../../config/settings';
 import { createLogger } from '../../logging';
+import { defaultClockStepMinutes } from '../../replay/driver';
 import { readReplayLog } from '../../replay/read-log';
 import type { ReplayReport } from '../../replay/report';
 import { runReplay } from '../../replay/run-replay';
@@ -23,6 +24,7 @@ function printReport(report: ReplayReport): void {
     ['tickets replayed', String(report.ticketsReplayed)],
     ['tickets the log closes', String(report.ticketsTheLogCloses)],
     ['tickets closed', String(report.ticketsClosed)],
+    ['closed without confirmation', String(report.ticketsClosedWithoutConfirmation)],
     ['tickets cancelled', String(report.ticketsCancelled)],
     ['tickets still open', String(report.ticketsStillOpen)],
     ['closed by the log, open here', report.ticketsNotClosedAsLogged.length === 0 ? 'none' : report.ticketsNotClosedAsLogged.join(', ')],
@@ -32,7 +34,7 @@ function printReport(report: ReplayReport): void {
     ['tickets reaching L2', String(report.ticketsReachingL2)],
     ['tickets reaching L3', String(report.ticketsReachingL3)],
     ['ping-pong transfers', `${report.pingPongTransfers} in ${report.ticketsWithPingPong} tickets`],
-    ['events delivered', String(report.eventsDelivered)],
+    ['events delivered', `${report.eventsDelivered} in ${report.clockSteps} clock steps`],
     ['failed deliveries', String(report.failedDeliveries)],
     ['refused messages', String(report.refusedMessages)],
     ['rejected log rows', String(report.rejectedLogRows)],
@@ -58,9 +60,10 @@ export function replayCommand(): Command {
       }
       return value;
     })
+    .option('--clock-step-minutes <minutes>', `widest clock step between two duty boundaries; smaller steps deliver each event closer to its recorded instant and take longer (default ${defaultClockStepMinutes})`, (value) => positiveInteger(value, '--clock-step-minutes'))
     .option('--database-url <url>', 'PostgreSQL for the replayed tickets (default: DATABASE_URL, else an embedded database in the data folder)')
     .option('--json', 'print the report as JSON')
-    .action(async (logPath: string, options: { limit?: number; format?: 'bpic2013' | 'generic'; databaseUrl?: string; json?: boolean }) => {
+    .action(async (logPath: string, options: { limit?: number; format?: 'bpic2013' | 'generic'; clockStepMinutes?: number; databaseUrl?: string; json?: boolean }) => {
       const settings = resolveSettings();
       const logger = createLogger({ name: 'sundesk-replay', file: path.join(settings.dataDirectory, 'logs', 'replay.log') });
       installRuntimeLogger(logger, 'WARN');
@@ -89,6 +92,7 @@ export function replayCommand(): Command {
           log,
           database,
           logger,
+          clockStepMinutes: options.clockStepMinutes,
           onProgress: (delivered, total) => {
             if (bar !== undefined) {
               if (delivered === 0 || lastPrintedPercent === -1) {
