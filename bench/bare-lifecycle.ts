@@ -1,17 +1,18 @@
 /**
- * The engine's floor for measurement 2: bare lifecycles that make the ticket
- * lifecycle's engine interactions and nothing else. Each one is started,
- * takes the `bareAssign` update, fires one timer at a whole-minute hand-off
+ * The engine's own limit for measurement 2: bare lifecycles that make the
+ * ticket lifecycle's engine interactions and nothing else. Each one is
+ * started, takes the `bareAssign` update, fires one timer at the hand-off
  * instant, runs one no-op activity on a second bare task queue there, and
  * takes `bareResolve` and `bareConfirm`, after which it completes. It runs no
  * local activity, upserts no search attribute and writes nothing to
  * PostgreSQL (see `bareLifecycleWorkflow`).
  *
  * The phases are those of lifecycle.ts, with the same warm-up, concurrency
- * and choice of the hand-off instant. It starts and assigns every workflow,
+ * and estimate of the hand-off instant, which is not rounded up to a whole
+ * minute (a bare timer has no shift). It starts and assigns every workflow,
  * waits for the instant (idle, not counted), lets every workflow hand off,
- * then resolves and confirms every workflow and awaits its result. Unlike a ticket opened after the
- * shift end, a bare lifecycle started after the hand-off instant still hands
+ * then resolves and confirms every workflow and awaits its result. Unlike a
+ * ticket opened after the shift end, a bare lifecycle started after the hand-off instant still hands
  * off, at once, so every one makes the same interactions.
  *
  * How the hand-off phase is timed: no store row shows the hand-off, and
@@ -35,7 +36,6 @@
 
 import { temporal } from '@temporalio/proto';
 
-import { nextWholeMinute } from './bench-desks';
 import type { BenchContext } from './context';
 import { addCpu, cpuSecondsBetween, type CpuReading } from './cpu-usage';
 import { countEventTypes, eventTimeMilliseconds, historyFetchConcurrency, summarizeHistoryLengths, type HistoryLengthRange } from './histories';
@@ -46,7 +46,7 @@ import { bareAssignUpdate, bareConfirmUpdate, bareResolveUpdate, bareTaskQueue, 
 export interface BareLifecycleResult {
   workflowCount: number;
   concurrency: number;
-  /** The whole-minute instant at which the workflows hand off (ISO instant). */
+  /** The instant at which the workflows hand off (ISO instant, on a whole second). */
   handOffAt: string;
   phaseSeconds: { startAndAssign: number; waitForHandOff: number; handOff: number; resolveAndConfirm: number };
   /** Seconds in which the hand-off phase, timed from the histories, ran on after the resolve-and-confirm phase started. `busySeconds` counts them once. */
@@ -133,7 +133,8 @@ export async function measureBareLifecycle(context: BenchContext, workflowCount:
   }
 
   const estimatedStartSeconds = (workflowCount / warmUpCount) * warmUpSeconds * estimateSafetyFactor;
-  const handOffAt = nextWholeMinute(new Date(Date.now() + (estimatedStartSeconds + 5) * 1000));
+  // A bare timer needs no shift, so the instant is not rounded to a whole minute as the tickets' shift end is.
+  const handOffAt = new Date(Math.ceil((Date.now() + (estimatedStartSeconds + 5) * 1000) / 1000) * 1000);
   const handOffCountBefore = await context.host.countBareHandOffs();
 
   context.progress(`bare lifecycle: starting and assigning ${workflowCount} bare lifecycles; they hand off at ${handOffAt.toISOString()}`);

@@ -162,6 +162,24 @@ const fixed = (value: number, digits = 1): string => value.toFixed(digits);
 const milliseconds = (summary: DurationSummary | null | undefined): string =>
   summary === null || summary === undefined ? 'not measured' : `${fixed(summary.p50Milliseconds, 0)} / ${fixed(summary.p95Milliseconds, 0)} / ${fixed(summary.p99Milliseconds, 0)} ms`;
 
+/** Total CPU seconds over the four processes, or null when a process was not read. */
+function totalCpuSeconds(cpu: CpuReading): number | null {
+  return cpu.worker === null || cpu.temporal === null || cpu.postgres === null ? null : cpu.client + cpu.worker + cpu.temporal + cpu.postgres;
+}
+
+/** CPU per item of `numerator` divided by CPU per item of `denominator`, or null when either is missing. */
+function cpuPerItemRatio(numerator: { cpu: CpuReading; count: number } | null, denominator: { cpu: CpuReading; count: number } | null): number | null {
+  if (numerator === null || denominator === null) {
+    return null;
+  }
+  const numeratorSeconds = totalCpuSeconds(numerator.cpu);
+  const denominatorSeconds = totalCpuSeconds(denominator.cpu);
+  if (numeratorSeconds === null || denominatorSeconds === null || denominatorSeconds === 0) {
+    return null;
+  }
+  return numeratorSeconds / numerator.count / (denominatorSeconds / denominator.count);
+}
+
 /**
  * Total CPU per bare workflow divided by total CPU per ticket, over all four
  * processes. On a machine whose cores are the bottleneck this predicts the
@@ -177,13 +195,7 @@ export function cpuThroughputRatio(results: Pick<BenchResults, 'baseline' | 'lif
     return null;
   }
 
-  const total = (cpu: CpuReading): number | null => (cpu.worker === null || cpu.temporal === null || cpu.postgres === null ? null : cpu.client + cpu.worker + cpu.temporal + cpu.postgres);
-  const perWorkflow = total(baseline.cpuSeconds);
-  const perTicket = total(lifecycle.cpuSeconds);
-  if (perWorkflow === null || perTicket === null || perTicket <= 0) {
-    return null;
-  }
-  return perWorkflow / baseline.workflowCount / (perTicket / lifecycle.ticketCount);
+  return cpuPerItemRatio({ cpu: baseline.cpuSeconds, count: baseline.workflowCount }, { cpu: lifecycle.cpuSeconds, count: lifecycle.ticketCount });
 }
 
 /** CPU milliseconds per workflow or ticket, by process. */
@@ -233,7 +245,7 @@ function lifecycleRows(results: BenchResults, target: TargetLookup): Array<Table
   return rows;
 }
 
-/** Rows of the bare lifecycle, the engine's floor for the ticket lifecycle, with no target. */
+/** Rows of the bare lifecycle, the engine's own limit for the ticket lifecycle, with no target. */
 function bareLifecycleRows({ baseline, lifecycle, bareLifecycle }: BenchResults): TableRow[] {
   if (bareLifecycle === null) {
     return [{ figure: 'bare lifecycle (engine only) per second', value: 'not measured' }];
@@ -245,6 +257,14 @@ function bareLifecycleRows({ baseline, lifecycle, bareLifecycle }: BenchResults)
     { figure: 'bare lifecycle ratio to baseline', value: ratioValue(ratio(bareLifecycle.workflowsPerSecond, baseline?.workflowsPerSecond)) },
     { figure: 'ticket lifecycle ÷ bare lifecycle', value: ratioValue(ratio(lifecycle?.ticketsPerSecond, bareLifecycle.workflowsPerSecond)) },
     { figure: 'CPU per bare lifecycle: client/worker/Temporal/PG', value: cpuPerItem(bareLifecycle.cpuSeconds, bareLifecycle.workflowCount) },
+    {
+      figure: 'CPU per bare workflow ÷ per bare lifecycle',
+      value: ratioValue(cpuPerItemRatio(baseline === null ? null : { cpu: baseline.cpuSeconds, count: baseline.workflowCount }, { cpu: bareLifecycle.cpuSeconds, count: bareLifecycle.workflowCount })),
+    },
+    {
+      figure: 'CPU per bare lifecycle ÷ per ticket',
+      value: ratioValue(cpuPerItemRatio({ cpu: bareLifecycle.cpuSeconds, count: bareLifecycle.workflowCount }, lifecycle === null ? null : { cpu: lifecycle.cpuSeconds, count: lifecycle.ticketCount })),
+    },
     { figure: 'bare hand-offs done (of workflows)', value: `${bareLifecycle.workflowsHandedOff} of ${bareLifecycle.workflowCount}` },
   ];
 }
@@ -260,7 +280,10 @@ function latencyRows({ updateLatency }: BenchResults, target: TargetLookup): Arr
   ];
 }
 
-function historyAndMemoryRows({ memory, bareLifecycle }: BenchResults, target: TargetLookup): Array<TableRow | string> {
+function historyAndMemoryRows({ memory, lifecycle, bareLifecycle }: BenchResults, target: TargetLookup): Array<TableRow | string> {
+  const ticketHistory = lifecycle?.history;
+  const ticketHistoryValue =
+    ticketHistory === null || ticketHistory === undefined ? 'not measured' : `${ticketHistory.minimumEvents} to ${ticketHistory.maximumEvents} (median ${ticketHistory.medianEvents})`;
   const bareHistory = bareLifecycle?.history;
   const bareHistoryValue =
     bareHistory === null || bareHistory === undefined ? 'not measured' : `${bareHistory.minimumEvents} to ${bareHistory.maximumEvents} (median ${bareHistory.medianEvents})`;
@@ -270,6 +293,7 @@ function historyAndMemoryRows({ memory, bareLifecycle }: BenchResults, target: T
   return [
     '4 history and memory',
     targetRow('history events per lifecycle', target(historyLengthTarget), 0),
+    { figure: 'history events per lifecycle, all tickets', value: ticketHistoryValue },
     { figure: 'history events per bare lifecycle', value: bareHistoryValue },
     { figure: 'worker RSS per 1,000 open tickets', value: memoryValue(memory?.ticket) },
     { figure: 'worker RSS per 1,000 open bare workflows', value: memoryValue(memory?.bare) },
@@ -284,6 +308,7 @@ function replayRows({ replay }: BenchResults, target: TargetLookup): Array<Table
     '5 replay of the real log on the time-skipping server',
     { figure: 'tickets per second, desk', value: rate(replay?.realTicketsPerSecond ?? 0, replay?.realSeconds ?? 0) },
     { figure: 'tickets per second, bare stand-in', value: rate(replay?.bareTicketsPerSecond ?? 0, replay?.bareSeconds ?? 0) },
+    { figure: 'clock steps (widest step)', value: replay === null ? 'not measured' : `${replay.clockSteps} (at most ${replay.clockStepMinutes} minutes between duty boundaries)` },
     targetRow('cost per ticket ratio', target(replayCostTarget)),
     targetRow('full log seconds', target(fullLogTarget), 0),
   ];
