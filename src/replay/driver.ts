@@ -27,7 +27,7 @@ import type { ReplayEvent, ReplayLog } from './ticket-event-log';
 const weekMilliseconds = 7 * 24 * 60 * 60 * 1000;
 
 /** Widest clock step between two duty boundaries, unless the caller sets another (see the module comment and docs/benchmarks.md). */
-export const defaultClockStepMinutes = 240;
+export const defaultClockStepMinutes = 60;
 
 /** Grid of the clock steps when no duty boundaries are known: a quarter hour of UTC. */
 const quarterHourMilliseconds = 15 * 60 * 1000;
