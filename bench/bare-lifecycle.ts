@@ -39,6 +39,7 @@ import { temporal } from '@temporalio/proto';
 import type { BenchContext } from './context';
 import { addCpu, cpuSecondsBetween, type CpuReading } from './cpu-usage';
 import { countEventTypes, eventTimeMilliseconds, historyFetchConcurrency, summarizeHistoryLengths, type HistoryLengthRange } from './histories';
+import { estimateFirstPhaseSeconds, handOffTimeoutMilliseconds, warmUpTicketCount } from './lifecycle';
 import { millisecondsSince, runConcurrently, sleep, summarizeDurations, waitUntil, type DurationSummary } from './statistics';
 import type { bareLifecycleWorkflow } from './workflows';
 import { bareAssignUpdate, bareConfirmUpdate, bareResolveUpdate, bareTaskQueue, type BareLifecycleState } from './workflows/messages';
@@ -79,11 +80,7 @@ export interface BareLifecycleHistoryLength extends HistoryLengthRange {
   eventTypesOfFirstWorkflow: Record<string, number>;
 }
 
-/** The same warm-up, limits and estimate as lifecycle.ts, so both choose their hand-off instant alike. */
-const warmUpWorkflowCount = 20;
-const handOffTimeoutMilliseconds = 180_000;
 const handOffPollIntervalMilliseconds = 100;
-const estimateSafetyFactor = 1.5;
 /** Hand-off instant of the warm-up workflows, which close long before it and so never hand off, as the warm-up tickets do not. */
 const warmUpHandOffDelayMilliseconds = 60 * 60 * 1000;
 
@@ -116,7 +113,7 @@ export async function measureBareLifecycle(context: BenchContext, workflowCount:
   };
 
   // Two warm-up rounds, as for the tickets: the first loads the code path, the second times starting for the estimate of the hand-off instant.
-  const warmUpCount = Math.min(warmUpWorkflowCount, workflowCount);
+  const warmUpCount = Math.min(warmUpTicketCount, workflowCount);
   context.progress(`bare lifecycle: warming up with 2 x ${warmUpCount} bare lifecycles`);
   let warmUpSeconds = 0;
   for (const round of [1, 2]) {
@@ -132,7 +129,7 @@ export async function measureBareLifecycle(context: BenchContext, workflowCount:
     });
   }
 
-  const estimatedStartSeconds = (workflowCount / warmUpCount) * warmUpSeconds * estimateSafetyFactor;
+  const estimatedStartSeconds = estimateFirstPhaseSeconds(workflowCount, warmUpCount, warmUpSeconds);
   // A bare timer needs no shift, so the instant is not rounded to a whole minute as the tickets' shift end is.
   const handOffAt = new Date(Math.ceil((Date.now() + (estimatedStartSeconds + 5) * 1000) / 1000) * 1000);
   const handOffCountBefore = await context.host.countBareHandOffs();

@@ -39,11 +39,24 @@ export interface LifecycleResult {
   history: HistoryLengthResult | null;
 }
 
-const warmUpTicketCount = 20;
-const handOffTimeoutMilliseconds = 180_000;
+/** Tickets in each of the two warm-up rounds; the bare lifecycle uses as many. */
+export const warmUpTicketCount = 20;
+/** How long the hand-off phase may take before the measurement goes on without the missing hand-offs. */
+export const handOffTimeoutMilliseconds = 180_000;
 const storeTimeoutMilliseconds = 60_000;
 /** Safety factor on the estimated open-and-assign time when choosing the shift end. */
 const estimateSafetyFactor = 1.5;
+
+/**
+ * Estimates the seconds that opening and assigning `count` items will take,
+ * from the time a warm-up round of `warmUpCount` took, with a safety factor.
+ *
+ * @example
+ *   estimateFirstPhaseSeconds(300, 20, 1.2); // 27
+ */
+export function estimateFirstPhaseSeconds(count: number, warmUpCount: number, warmUpSeconds: number): number {
+  return (count / warmUpCount) * warmUpSeconds * estimateSafetyFactor;
+}
 
 /**
  * Runs `ticketCount` tickets through the whole lifecycle with
@@ -82,7 +95,7 @@ export async function measureLifecycle(context: BenchContext, ticketCount: numbe
     await runConcurrently(warmUpCount, context.concurrency, async (index) => resolveAndConfirm(warmUpIds[index]!));
   }
 
-  const estimatedOpenSeconds = (ticketCount / warmUpCount) * warmUpSeconds * estimateSafetyFactor;
+  const estimatedOpenSeconds = estimateFirstPhaseSeconds(ticketCount, warmUpCount, warmUpSeconds);
   const handOffAt = nextWholeMinute(new Date(Date.now() + (estimatedOpenSeconds + 5) * 1000));
   await context.host.configure(createBenchDeskConfiguration(handOffAt));
 

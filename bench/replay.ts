@@ -23,7 +23,7 @@ import type { ReplayReport } from '../src/replay/report';
 import { createTimeSkippingEnvironment, replayDutyBoundaries, runReplay } from '../src/replay/run-replay';
 import type { ReplayLog } from '../src/replay/ticket-event-log';
 import type { StoreDatabase } from '../src/store/database';
-import { countEventTypes, eventTimeMilliseconds } from './histories';
+import { countEventTypes, eventTimeMilliseconds, historyFetchConcurrency } from './histories';
 import { runConcurrently, sleep } from './statistics';
 import type { StandInPlan } from './workflows/replay-stand-in';
 
@@ -60,7 +60,6 @@ export interface ReplayResult {
   report: ReplayReport;
 }
 
-const historyFetchConcurrency = 8;
 const settleTimeoutMilliseconds = 60_000;
 
 /**
