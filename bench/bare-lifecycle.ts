@@ -19,7 +19,7 @@
  * polling the server (a query or a describe per workflow) would add engine
  * work to the phase being measured. So each workflow calls a sink after it
  * records its hand-off, which the worker process counts in its own memory,
- * and the benchmark asks for that count over IPC every 100 ms, as the ticket
+ * and the benchmark reads that count over IPC every 100 ms, as the ticket
  * polls its rows. The next phase starts once every workflow has counted. A
  * count of the hand-off activities would not do: a workflow whose activity
  * has run but whose next workflow task has not started yet would receive
@@ -81,7 +81,7 @@ export interface BareLifecycleHistoryLength extends HistoryLengthRange {
 }
 
 const handOffPollIntervalMilliseconds = 100;
-/** Hand-off instant of the warm-up workflows, which close long before it and so never hand off, as the warm-up tickets do not. */
+/** Delay to the warm-up workflows' hand-off instant: an hour, so they close before it and never hand off, like the warm-up tickets. */
 const warmUpHandOffDelayMilliseconds = 60 * 60 * 1000;
 
 /**

@@ -362,7 +362,7 @@ describe('specialist groups and coverage', () => {
 });
 
 describe('weekly memo of shifts', () => {
-  /** The answers without the memo: `scheduleShifts` around the instant itself. */
+  /** Results without the memo: `scheduleShifts` around the instant itself. */
   const containingWithoutMemo = (schedule: DeskDefinition, instant: DateTime) =>
     scheduleShifts(schedule, instant, instant.plus({ milliseconds: 1 })).find((shift) => shift.start <= instant && instant < shift.end);
   const startingAfterWithoutMemo = (schedule: DeskDefinition, instant: DateTime) =>
@@ -380,9 +380,9 @@ describe('weekly memo of shifts', () => {
   };
   const schedules = [...exampleDeskConfiguration.desks, overnightWithHolidays];
 
-  test('gives the same shifts as building them around each instant', () => {
-    // Every 9 h 31 min meets each hour of the week within a few weeks; the
-    // ranges hold both DST changes of each zone and the two holidays.
+  test('memo matches per-instant shifts', () => {
+    // Every 9 h 31 min meets each hour of the week within a few weeks. The
+    // ranges contain both DST changes of each zone and the two holidays.
     const ranges: Array<[string, string]> = [
       ['2026-03-01T00:00', '2026-04-12T00:00'],
       ['2026-10-18T00:00', '2026-12-31T00:00'],
@@ -403,7 +403,7 @@ describe('weekly memo of shifts', () => {
     expect(mismatches).toEqual([]);
   });
 
-  test('builds a round-the-clock shift around the instant itself, as far as the search horizon', () => {
+  test('round-the-clock shift bypasses memo', () => {
     // The one merged shift of a desk that never closes reaches the search horizon on both sides, so it depends on the instant.
     for (const instant of [utc('2026-03-29T00:30'), utc('2026-07-01T12:00'), utc('2026-10-25T01:30')]) {
       expect(shiftContaining(roundTheClock, instant)?.toISO()).toBe(containingWithoutMemo(roundTheClock, instant)?.toISO());

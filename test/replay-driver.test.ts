@@ -13,7 +13,7 @@ import { createTimeSkippingEnvironment } from './setup/test-environment';
 const isoInstants = (instants: number[]): string[] => instants.map((instant) => new Date(instant).toISOString());
 
 describe('duty boundaries', () => {
-  test('list every shift start and end of the example desks on a winter Monday', () => {
+  test('example desks on a winter Monday', () => {
     const boundaries = dutyBoundaries(exampleDeskConfiguration, DateTime.fromISO('2026-12-07T00:00Z'), DateTime.fromISO('2026-12-08T00:00Z'));
 
     // APAC 23:00-08:00, EMEA 07:00-16:00, AMER 15:00-24:00 in UTC.
@@ -27,7 +27,7 @@ describe('duty boundaries', () => {
     ]);
   });
 
-  test('follow a desk across its daylight-saving change', () => {
+  test('desk across its DST change', () => {
     const warsawOnly: DeskConfiguration = { ...exampleDeskConfiguration, desks: [exampleDeskConfiguration.desks[1]!] };
 
     // Warsaw moves to summer time on Sunday 2026-03-29: 08:00-17:00 local is 07:00-16:00 UTC before, 06:00-15:00 after.
@@ -36,7 +36,7 @@ describe('duty boundaries', () => {
     expect(isoInstants(boundaries)).toEqual(['2026-03-27T07:00:00.000Z', '2026-03-27T16:00:00.000Z', '2026-03-30T06:00:00.000Z', '2026-03-30T15:00:00.000Z']);
   });
 
-  test('leave out the shifts of a holiday', () => {
+  test('holiday shifts left out', () => {
     const emea = exampleDeskConfiguration.desks[1]!;
     const closedOnTuesday: DeskConfiguration = { ...exampleDeskConfiguration, desks: [{ ...emea, holidays: ['2026-12-08'] }] };
 
@@ -113,13 +113,14 @@ describe('replay clock steps (time skipping)', () => {
     await environment?.teardown();
   });
 
-  test('cut a step at the shift end, so the hand-off comes before the later events', async () => {
+  test('step cut at the shift end', async () => {
     const trail = await database.selectFrom('ticket_events').select(['type', 'desk_id', 'sequence', 'occurred_at']).where('ticket_id', '=', 'REPLAY-STEP-1').orderBy('sequence').execute();
     const types = trail.map((event) => event.type);
 
     expect(report.clockSteps).toBe(2);
     expect(report.ticketsClosed).toBe(1);
     expect(report.handOffsPerDesk).toEqual({ late: 1 });
+    // The hand-off comes before the events that the log has after the shift end.
     expect(types.indexOf('handed_off')).toBeGreaterThan(-1);
     expect(types.indexOf('handed_off')).toBeLessThan(types.indexOf('assigned'));
     expect(new Date(trail.find((event) => event.type === 'assigned')!.occurred_at).toISOString()).toBe('2026-01-12T16:10:00.000Z');

@@ -13,8 +13,8 @@ import { scheduleShifts } from './weekly-schedule';
 /**
  * Lists, in time order and without repeats, the epoch milliseconds within
  * [from, until] at which a shift of any desk starts or ends. Holidays count:
- * a desk closed for a holiday goes off duty at the local midnight that starts
- * it. Shifts that meet or overlap within one desk are merged first, so the
+ * a shift on a holiday is left out, and a shift that runs into one ends at
+ * the local midnight that starts it. Shifts that meet or overlap within one desk are merged first, so the
  * instant where one shift hands over to the next of the same desk is not a
  * boundary.
  *

@@ -229,7 +229,7 @@ function shiftsOfWeek(schedule: WeeklySchedule, week: number): Interval<true>[] 
   return shifts;
 }
 
-/** Whether a shift found in a week's memo may be cut by the search horizon (see `horizonMarginMilliseconds`). */
+/** Tells whether a shift found in a week's memo may be cut by the search horizon (see `horizonMarginMilliseconds`). */
 function mayReachHorizon(shift: Interval<true>, week: number): boolean {
   return shift.start.toMillis() <= week * weekMilliseconds - horizonMarginMilliseconds || shift.end.toMillis() >= (week + 1) * weekMilliseconds + horizonMarginMilliseconds;
 }

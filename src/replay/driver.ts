@@ -4,9 +4,9 @@
  * onto the server's clock, so weekdays and UTC times of day match the log.
  *
  * The driver cuts the log into clock steps. A step starts at the instant of
- * its first event: the driver advances the server's clock to it (the server
- * fires every timer due until then, at its exact instant) and delivers the
- * step's events as signals, in order per ticket. A step ends before the next
+ * its first event, and the driver advances the server's clock to it. The
+ * server fires every timer due until then at its exact instant. The driver
+ * then delivers the step's events as signals, in order per ticket. A step ends before the next
  * duty boundary (an instant at which a desk comes on or goes off duty) and is
  * at most `clockStepMinutes` wide. So no event crosses a hand-off: each one
  * reaches its workflow while the same desks are on duty as at its recorded
@@ -167,7 +167,7 @@ export async function driveReplay(options: ReplayDriverOptions): Promise<ReplayD
   const boundaries = options.dutyBoundaries?.(logStart + clockOffsetMilliseconds, logEnd + clockOffsetMilliseconds).map((instant) => instant - clockOffsetMilliseconds);
   const widestStepMilliseconds = (options.clockStepMinutes ?? defaultClockStepMinutes) * 60 * 1000;
   if (!(widestStepMilliseconds > 0)) {
-    throw new Error(`clock step of ${String(options.clockStepMinutes)} minutes: use a positive number of minutes`);
+    throw new Error(`invalid clock step of ${String(options.clockStepMinutes)} minutes: use a positive number of minutes`);
   }
   let nextBoundaryIndex = 0;
   const stepEndAfter = (stepStart: number): number => {

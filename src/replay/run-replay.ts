@@ -43,8 +43,8 @@ export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvir
 }
 
 /**
- * The replay driver's duty boundaries for a desk configuration, in epoch
- * milliseconds on the server's clock.
+ * Returns the replay driver's duty boundaries for a desk configuration, in
+ * epoch milliseconds on the server's clock.
  *
  * @example
  *   await driveReplay({ environment, log, dutyBoundaries: replayDutyBoundaries(exampleDeskConfiguration) });
