@@ -29,7 +29,7 @@ import {
   withoutRepeatedLocalTimes,
 } from './local-time-ranges';
 import type { SlaCalendar } from './sla-calendar';
-import { scheduleShifts } from './weekly-schedule';
+import { parseLocalTime, scheduleShifts } from './weekly-schedule';
 
 /** Name of the calendar that is always open. */
 export const alwaysOpenCalendarName = '24x7';
@@ -181,19 +181,10 @@ interface MinuteRange {
   endMinute: number;
 }
 
-/** Parses `HH:mm` from 00:00 to 24:00 into minutes after midnight, or returns undefined when the text is not such a time. */
+/** Parses `HH:mm` from 00:00 to 24:00 into minutes after midnight with `parseLocalTime`, or returns undefined when the value is not such a time. */
 function parseMinuteOfDay(text: unknown): number | undefined {
-  const match = typeof text === 'string' ? /^(\d{2}):(\d{2})$/.exec(text) : null;
-  if (match === null) {
-    return undefined;
-  }
-
-  const hour = Number(match[1]);
-  const minute = Number(match[2]);
-  if (hour > 24 || minute > 59 || (hour === 24 && minute !== 0)) {
-    return undefined;
-  }
-  return hour * 60 + minute;
+  const time = typeof text === 'string' ? parseLocalTime(text) : undefined;
+  return time === undefined ? undefined : time.hour * 60 + time.minute;
 }
 
 /** Converts a range that `checkWeeklyCalendarDefinition` accepted. */
