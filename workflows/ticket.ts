@@ -157,9 +157,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   // named handler's registration would dispatch them.
   setDefaultSignalHandler(async (signalName, ...payload) => {
     if (mustWaitForRouting()) {
-      if (mustWaitForRouting()) {
-        await condition(() => routed);
-      }
+      await condition(() => routed);
     }
     if ((ticketCommandNames as readonly string[]).includes(signalName)) {
       run.applySignal({ name: signalName, request: payload[0] } as TicketCommand);
@@ -174,20 +172,16 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       ticketUpdates[name] as typeof ticketUpdates.comment,
       async (request) => {
         if (mustWaitForRouting()) {
-      if (mustWaitForRouting()) {
-        await condition(() => routed);
-      }
-    }
+          await condition(() => routed);
+        }
         return run.applyUpdate(command(request));
       },
       { validator: (request) => run.validateUpdate(command(request)) },
     );
     setHandler(ticketSignals[name] as typeof ticketSignals.comment, async (request) => {
       if (mustWaitForRouting()) {
-      if (mustWaitForRouting()) {
         await condition(() => routed);
       }
-    }
       run.applySignal(command(request));
     });
   }
