@@ -2,7 +2,9 @@
  * Measurement 5, replay speed: the real incident log through `runReplay` on
  * the time-skipping test server, next to a bare stand-in that the same driver
  * feeds the same signals at the same instants and that fires the same timers
- * (bench/workflows/replay-stand-in.ts).
+ * (bench/workflows/replay-stand-in.ts). A third run feeds a stand-in that also
+ * runs a no-op local activity per batch of signals, where the desk runs its
+ * store step: the engine's own cost of a desk that writes every message.
  *
  * Each side gets a freshly started test server, because the server keeps
  * every history in memory and a second run on the first one's server would
@@ -13,7 +15,7 @@
 
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
 
 import { exampleDeskConfiguration, ticketTaskQueue } from '../src/domain/desks';
@@ -25,13 +27,15 @@ import type { ReplayLog } from '../src/replay/ticket-event-log';
 import type { StoreDatabase } from '../src/store/database';
 import { countEventTypes, eventTimeMilliseconds, historyFetchConcurrency } from './histories';
 import { runConcurrently, sleep } from './statistics';
-import type { StandInPlan } from './workflows/replay-stand-in';
+import type { StandInActivities, StandInPlan } from './workflows/replay-stand-in';
 
-/** Signals and timers per ticket, read from the histories of one side's run. */
+/** Signals, timers and markers per ticket, read from the histories of one side's run. */
 export interface HistoryCounts {
   signalsPerTicket: number;
   timersStartedPerTicket: number;
   timersFiredPerTicket: number;
+  /** Local-activity and version markers. */
+  markersPerTicket: number;
   eventsPerTicket: number;
 }
 
@@ -55,6 +59,12 @@ export interface ReplayResult {
   bareHistory: HistoryCounts;
   /** Real cost per ticket divided by the bare stand-in's. */
   costRatio: number;
+  /** The stand-in that also runs a no-op local activity per batch of signals. */
+  steppingSeconds: number;
+  steppingTicketsPerSecond: number;
+  steppingHistory: HistoryCounts;
+  /** Real cost per ticket divided by the stepping stand-in's: what the desk adds to the engine's cost of one local activity per batch. */
+  costRatioToStepping: number;
   /** Whether every incident of the log was replayed. A part does not predict the whole, because tickets share the driver's clock steps. */
   wholeLog: boolean;
   report: ReplayReport;
@@ -64,7 +74,8 @@ const settleTimeoutMilliseconds = 60_000;
 
 /**
  * Replays the first `limit` incidents of the log (every incident for `'all'`)
- * through the desk and through the bare stand-in, and compares their cost.
+ * through the desk, the bare stand-in and the stepping stand-in, and compares
+ * their cost.
  *
  * @example
  *   const replay = await measureReplay({ logPath, limit: 300, database, logger, progress: console.error });
@@ -97,34 +108,10 @@ export async function measureReplay(options: {
     await realEnvironment.teardown();
   }
 
-  progress(`replay: the same incidents through the bare stand-in`);
-  const bareLog = standInLog(log, realHistories);
-  const bareStartupStartedAt = performance.now();
-  const bareEnvironment = await createTimeSkippingEnvironment();
-  testServerStartupSeconds.push((performance.now() - bareStartupStartedAt) / 1000);
-  let bareSeconds: number;
-  let bareHistories: TicketHistorySummary[];
-  try {
-    const worker = await Worker.create({
-      connection: bareEnvironment.nativeConnection,
-      namespace: bareEnvironment.namespace ?? 'default',
-      taskQueue: ticketTaskQueue,
-      workflowBundle: standInBundle,
-    });
-    const running = worker.run();
-    try {
-      const startedAt = performance.now();
-      await driveReplay({ environment: bareEnvironment, log: bareLog, clockStepMinutes: options.clockStepMinutes, dutyBoundaries: replayDutyBoundaries(exampleDeskConfiguration), onProgress: progressEveryTenth('bare stand-in', progress) });
-      await waitForClosingTickets(bareEnvironment.client, bareLog);
-      bareSeconds = (performance.now() - startedAt) / 1000;
-    } finally {
-      worker.shutdown();
-      await running;
-    }
-    bareHistories = await summarizeHistories(bareEnvironment.client, bareLog.tickets.map((ticket) => ticket.ticketId));
-  } finally {
-    await bareEnvironment.teardown();
-  }
+  const standInOptions = { log, realHistories, standInBundle, clockStepMinutes: options.clockStepMinutes, progress };
+  const bare = await replayThroughStandIn({ ...standInOptions, stepPerMessageBatch: false });
+  const stepping = await replayThroughStandIn({ ...standInOptions, stepPerMessageBatch: true });
+  testServerStartupSeconds.push(bare.testServerStartupSeconds, stepping.testServerStartupSeconds);
 
   const ticketCount = log.tickets.length;
   const realSeconds = report.wallTimeSeconds;
@@ -140,13 +127,65 @@ export async function measureReplay(options: {
     realSeconds,
     realTicketsPerSecond: ticketCount / realSeconds,
     realHistory: averageCounts(realHistories),
-    bareSeconds,
-    bareTicketsPerSecond: ticketCount / bareSeconds,
-    bareHistory: averageCounts(bareHistories),
-    costRatio: realSeconds / bareSeconds,
+    bareSeconds: bare.seconds,
+    bareTicketsPerSecond: ticketCount / bare.seconds,
+    bareHistory: averageCounts(bare.histories),
+    costRatio: realSeconds / bare.seconds,
+    steppingSeconds: stepping.seconds,
+    steppingTicketsPerSecond: ticketCount / stepping.seconds,
+    steppingHistory: averageCounts(stepping.histories),
+    costRatioToStepping: realSeconds / stepping.seconds,
     wholeLog: ticketCount === fullLog.tickets.length,
     report,
   };
+}
+
+/**
+ * Replays the log through the stand-in on a freshly started test server, with
+ * the real tickets' fired timers as its plan, and returns the wall time from
+ * the first delivery until every stand-in that the log closes has completed.
+ */
+async function replayThroughStandIn(options: {
+  log: ReplayLog;
+  realHistories: readonly TicketHistorySummary[];
+  standInBundle: WorkflowBundle;
+  stepPerMessageBatch: boolean;
+  clockStepMinutes: number;
+  progress: (message: string) => void;
+}): Promise<{ seconds: number; histories: TicketHistorySummary[]; testServerStartupSeconds: number }> {
+  const side = options.stepPerMessageBatch ? 'stepping stand-in' : 'bare stand-in';
+  options.progress(`replay: the same incidents through the ${side}`);
+  const standInLog = logForStandIn(options.log, options.realHistories, options.stepPerMessageBatch);
+  const startupStartedAt = performance.now();
+  const environment = await createTimeSkippingEnvironment();
+  const testServerStartupSeconds = (performance.now() - startupStartedAt) / 1000;
+
+  try {
+    const activities: StandInActivities = { recordStandInStep: async () => undefined };
+    const worker = await Worker.create({
+      connection: environment.nativeConnection,
+      namespace: environment.namespace ?? 'default',
+      taskQueue: ticketTaskQueue,
+      workflowBundle: options.standInBundle,
+      activities,
+    });
+    const running = worker.run();
+    let seconds: number;
+    try {
+      const startedAt = performance.now();
+      await driveReplay({ environment, log: standInLog, clockStepMinutes: options.clockStepMinutes, dutyBoundaries: replayDutyBoundaries(exampleDeskConfiguration), onProgress: progressEveryTenth(side, options.progress) });
+      await waitForClosingTickets(environment.client, standInLog);
+      seconds = (performance.now() - startedAt) / 1000;
+    } finally {
+      worker.shutdown();
+      await running;
+    }
+
+    const histories = await summarizeHistories(environment.client, standInLog.tickets.map((ticket) => ticket.ticketId));
+    return { seconds, histories, testServerStartupSeconds };
+  } finally {
+    await environment.teardown();
+  }
 }
 
 /** Returns a replay progress callback that prints a line at every tenth of the events. */
@@ -196,23 +235,25 @@ function averageCounts(summaries: readonly TicketHistorySummary[]): HistoryCount
     signalsPerTicket: total('WORKFLOW_EXECUTION_SIGNALED') / count,
     timersStartedPerTicket: total('TIMER_STARTED') / count,
     timersFiredPerTicket: total('TIMER_FIRED') / count,
+    markersPerTicket: total('MARKER_RECORDED') / count,
     eventsPerTicket: summaries.reduce((sum, summary) => sum + summary.eventCount, 0) / count,
   };
 }
 
 /**
- * Copies the log for the stand-in: new ticket ids, and each ticket's open
- * event carries the stand-in's timer plan (the real ticket's fired timers) in
- * its note, which the driver passes on as the ticket description.
+ * Copies the log for a stand-in: new ticket ids, and each ticket's open
+ * event carries the stand-in's plan (the real ticket's fired timers, and
+ * whether to step) in its note, which the driver passes on as the ticket
+ * description.
  */
-function standInLog(log: ReplayLog, realHistories: readonly TicketHistorySummary[]): ReplayLog {
+function logForStandIn(log: ReplayLog, realHistories: readonly TicketHistorySummary[], stepPerMessageBatch: boolean): ReplayLog {
   const offsetsByTicket = new Map(realHistories.map((summary) => [summary.ticketId, summary.timerFiredOffsetsMilliseconds]));
 
   return {
     ...log,
     tickets: log.tickets.map((ticket) => {
-      const ticketId = `BARE-${ticket.ticketId}`;
-      const plan: StandInPlan = { timerOffsetsMilliseconds: offsetsByTicket.get(ticket.ticketId) ?? [] };
+      const ticketId = `${stepPerMessageBatch ? 'STEP' : 'BARE'}-${ticket.ticketId}`;
+      const plan: StandInPlan = { timerOffsetsMilliseconds: offsetsByTicket.get(ticket.ticketId) ?? [], stepPerMessageBatch };
       return {
         ...ticket,
         ticketId,
