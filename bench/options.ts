@@ -88,11 +88,12 @@ function defaultReplayLogPath(): string {
   return path.join(datasetsDirectory, 'bpic2013-incidents.csv.gz');
 }
 
+// Commander prints the flag and the value before these messages. Only decimal notation is accepted, so `1e2` and `0x10` are rejected.
 function positiveInteger(flag: string) {
   return (value: string): number => {
     const number = Number(value);
-    if (!Number.isInteger(number) || number < 1) {
-      throw new InvalidArgumentError(`invalid ${flag} '${value}': use a whole number of at least 1`);
+    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+      throw new InvalidArgumentError(`Use a whole number of at least 1 for ${flag}.`);
     }
     return number;
   };
@@ -101,8 +102,8 @@ function positiveInteger(flag: string) {
 function positiveNumber(flag: string) {
   return (value: string): number => {
     const number = Number(value);
-    if (!Number.isFinite(number) || number <= 0) {
-      throw new InvalidArgumentError(`invalid ${flag} '${value}': use a number greater than 0`);
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || number <= 0) {
+      throw new InvalidArgumentError(`Use a number greater than 0 for ${flag}, such as 2 or 0.5.`);
     }
     return number;
   };
@@ -112,14 +113,17 @@ function replayLimit(value: string): number | 'all' {
   if (value === 'all') {
     return 'all';
   }
-  return positiveInteger('--replay-limit')(value);
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1) {
+    throw new InvalidArgumentError('Use all or a whole number of at least 1 for --replay-limit.');
+  }
+  return Number(value);
 }
 
 function sectionList(value: string): BenchSection[] {
   const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
   const unknown = names.filter((name) => !(benchSections as readonly string[]).includes(name));
   if (names.length === 0 || unknown.length > 0) {
-    throw new InvalidArgumentError(`invalid --sections '${value}': use a comma-separated list of ${benchSections.join(', ')}`);
+    throw new InvalidArgumentError(`Use a comma-separated list of ${benchSections.join(', ')} for --sections.`);
   }
   return benchSections.filter((section) => names.includes(section));
 }

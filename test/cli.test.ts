@@ -147,6 +147,19 @@ describe('sundesk CLI against the dev server and PostgreSQL', () => {
     expect(await findTicket(database, 'SD-CLI-BAD')).toBeUndefined();
   });
 
+  test.each([
+    ['--clock-step-minutes', '1e2'],
+    ['--clock-step-minutes', '0x10'],
+    ['--limit', '5.0'],
+    ['--limit', 'abc'],
+  ])('replay rejects %s %s before reading the log', async (flag, value) => {
+    const result = await sundesk('replay', 'missing-log.csv', flag, value);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`argument '${value}' is invalid. Use a whole number greater than 0 for ${flag}, for example 50.`);
+    expect(result.stderr).not.toContain('missing-log.csv');
+  });
+
   test('unknown ticket id names the id', async () => {
     const result = await sundesk('ticket', 'confirm', 'SD-DOES-NOT-EXIST');
     expect(result.exitCode).toBe(1);

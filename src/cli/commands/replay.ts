@@ -56,7 +56,7 @@ export function replayCommand(): Command {
     .option('--limit <count>', 'replay only the first N tickets in file order', (value) => positiveInteger(value, '--limit'))
     .option('--format <format>', 'log format: bpic2013 or generic (default: detected from the header)', (value: string) => {
       if (value !== 'bpic2013' && value !== 'generic') {
-        throw new InvalidArgumentError(`invalid --format '${value}': use bpic2013 or generic`);
+        throw new InvalidArgumentError('Use bpic2013 or generic for --format.');
       }
       return value;
     })

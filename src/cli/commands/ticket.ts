@@ -32,7 +32,7 @@ function newTicketId(): string {
 function choice<T extends string>(allowed: readonly T[], what: string) {
   return (value: string): T => {
     if (!allowed.includes(value as T)) {
-      throw new InvalidArgumentError(`invalid ${what} '${value}': use one of ${allowed.join(', ')}`);
+      throw new InvalidArgumentError(`Use one of ${allowed.join(', ')} for the ${what}.`);
     }
     return value as T;
   };
@@ -442,11 +442,18 @@ function evaluateClocksNow(sla: NonNullable<TicketState['sla']>): { snapshots: S
   }
 }
 
-/** Parses a whole number greater than zero for an option. */
+/**
+ * Parses a whole number greater than zero for an option, written in decimal
+ * digits only (so `1e2`, `0x10` and `5.0` are rejected). Commander prints the
+ * option and the value before the message.
+ *
+ * @example
+ *   positiveInteger('50', '--limit'); // 50
+ */
 export function positiveInteger(value: string, option: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) {
-    throw new InvalidArgumentError(`invalid ${option} '${value}': use a whole number greater than 0`);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(number) || number <= 0) {
+    throw new InvalidArgumentError(`Use a whole number greater than 0 for ${option}, for example 50.`);
   }
   return number;
 }
