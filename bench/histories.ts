@@ -106,6 +106,30 @@ export async function readLifecycleHistories(
 }
 
 /**
+ * Fetches the events of every run of a workflow, oldest run first, by
+ * following each run's `continuedExecutionRunId` back from the latest run. A
+ * long-open ticket continues as new when its history grows long, and its
+ * latest run alone would miss the events of the earlier runs.
+ *
+ * @example
+ *   const runs = await fetchAllRuns(client, 'SD-1-543979253'); // runs[0] starts with the ticket's opening
+ */
+export async function fetchAllRuns(client: Client, workflowId: string): Promise<temporal.api.history.v1.IHistoryEvent[][]> {
+  const runs: temporal.api.history.v1.IHistoryEvent[][] = [];
+  let runId: string | undefined;
+
+  for (;;) {
+    const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+    runs.unshift(events);
+    const previousRunId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    if (previousRunId === undefined || previousRunId === null || previousRunId === '') {
+      return runs;
+    }
+    runId = previousRunId;
+  }
+}
+
+/**
  * Returns the smallest, median (the lower middle value for an even count)
  * and largest of some history lengths, or null for none.
  *

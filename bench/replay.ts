@@ -25,12 +25,14 @@ import type { ReplayReport } from '../src/replay/report';
 import { createTimeSkippingEnvironment, replayDutyBoundaries, runReplay } from '../src/replay/run-replay';
 import type { ReplayLog } from '../src/replay/ticket-event-log';
 import type { StoreDatabase } from '../src/store/database';
-import { countEventTypes, eventTimeMilliseconds, historyFetchConcurrency } from './histories';
+import { countEventTypes, eventTimeMilliseconds, fetchAllRuns, historyFetchConcurrency } from './histories';
 import { runConcurrently, sleep } from './statistics';
 import type { StandInActivities, StandInPlan } from './workflows/replay-stand-in';
 
-/** Signals, timers and markers per ticket, read from the histories of one side's run. */
+/** Signals, timers and markers per ticket, read from the histories of one side's run (every run of a ticket that continued as new). */
 export interface HistoryCounts {
+  /** Workflow runs per ticket: more than 1 where tickets continued as new. */
+  runsPerTicket: number;
   signalsPerTicket: number;
   timersStartedPerTicket: number;
   timersFiredPerTicket: number;
@@ -205,24 +207,26 @@ const quietBundlerLogger = { trace: ignore, debug: ignore, info: ignore, warn: i
 
 interface TicketHistorySummary {
   ticketId: string;
+  runCount: number;
   counts: Record<string, number>;
   eventCount: number;
-  /** Milliseconds from the workflow's start to each fired timer. */
+  /** Milliseconds from the first run's start (the ticket's opening) to each fired timer, in every run. */
   timerFiredOffsetsMilliseconds: number[];
 }
 
-/** Fetches each workflow's history (its latest run) and counts its signals and timers. */
+/** Fetches every run of each workflow and counts their events, signals and timers together. */
 async function summarizeHistories(client: Client, workflowIds: readonly string[]): Promise<TicketHistorySummary[]> {
   const summaries: TicketHistorySummary[] = new Array<TicketHistorySummary>(workflowIds.length);
   await runConcurrently(workflowIds.length, historyFetchConcurrency, async (index) => {
     const ticketId = workflowIds[index]!;
-    const events = (await client.workflow.getHandle(ticketId).fetchHistory()).events ?? [];
+    const runs = await fetchAllRuns(client, ticketId);
+    const events = runs.flat();
     const startedAt = eventTimeMilliseconds(events[0]);
     const firedOffsets = events
       .filter((event) => event.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED)
       .map((event) => eventTimeMilliseconds(event) - startedAt);
 
-    summaries[index] = { ticketId, counts: countEventTypes(events), eventCount: events.length, timerFiredOffsetsMilliseconds: firedOffsets };
+    summaries[index] = { ticketId, runCount: runs.length, counts: countEventTypes(events), eventCount: events.length, timerFiredOffsetsMilliseconds: firedOffsets };
   });
   return summaries;
 }
@@ -232,6 +236,7 @@ function averageCounts(summaries: readonly TicketHistorySummary[]): HistoryCount
   const count = Math.max(1, summaries.length);
 
   return {
+    runsPerTicket: summaries.reduce((sum, summary) => sum + summary.runCount, 0) / count,
     signalsPerTicket: total('WORKFLOW_EXECUTION_SIGNALED') / count,
     timersStartedPerTicket: total('TIMER_STARTED') / count,
     timersFiredPerTicket: total('TIMER_FIRED') / count,
