@@ -92,8 +92,11 @@ function defaultReplayLogPath(): string {
 function positiveInteger(flag: string) {
   return (value: string): number => {
     const number = Number(value);
-    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+    if (!/^[0-9]+$/.test(value) || number < 1) {
       throw new InvalidArgumentError(`Use a whole number of at least 1 for ${flag}.`);
+    }
+    if (!Number.isSafeInteger(number)) {
+      throw new InvalidArgumentError(`Use a whole number of at most ${Number.MAX_SAFE_INTEGER} for ${flag}.`);
     }
     return number;
   };
@@ -113,8 +116,8 @@ function replayLimit(value: string): number | 'all' {
   if (value === 'all') {
     return 'all';
   }
-  if (!/^[0-9]+$/.test(value) || Number(value) < 1) {
-    throw new InvalidArgumentError('Use all or a whole number of at least 1 for --replay-limit.');
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError(`Use 'all' or a whole number from 1 to ${Number.MAX_SAFE_INTEGER} for --replay-limit.`);
   }
   return Number(value);
 }
@@ -123,7 +126,8 @@ function sectionList(value: string): BenchSection[] {
   const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
   const unknown = names.filter((name) => !(benchSections as readonly string[]).includes(name));
   if (names.length === 0 || unknown.length > 0) {
-    throw new InvalidArgumentError(`Use a comma-separated list of ${benchSections.join(', ')} for --sections.`);
+    const unknownPart = unknown.length > 0 ? `Unknown section ${unknown.map((name) => `'${name}'`).join(', ')}. ` : '';
+    throw new InvalidArgumentError(`${unknownPart}Use a comma-separated list of ${benchSections.join(', ')} for --sections.`);
   }
   return benchSections.filter((section) => names.includes(section));
 }

@@ -31,11 +31,13 @@ describe('npm run bench flags', () => {
     ['--replay-step-minutes', '0x10', 'Use a whole number of at least 1 for --replay-step-minutes.'],
     ['--concurrency', '5.0', 'Use a whole number of at least 1 for --concurrency.'],
     ['--concurrency', '0', 'Use a whole number of at least 1 for --concurrency.'],
-    ['--replay-limit', '-3', 'Use all or a whole number of at least 1 for --replay-limit.'],
-    ['--replay-limit', 'ALL', 'Use all or a whole number of at least 1 for --replay-limit.'],
+    ['--concurrency', '99999999999999999999', 'Use a whole number of at most 9007199254740991 for --concurrency.'],
+    ['--replay-limit', '-3', "Use 'all' or a whole number from 1 to 9007199254740991 for --replay-limit."],
+    ['--replay-limit', 'ALL', "Use 'all' or a whole number from 1 to 9007199254740991 for --replay-limit."],
+    ['--replay-limit', '99999999999999999999', "Use 'all' or a whole number from 1 to 9007199254740991 for --replay-limit."],
     ['--timer-rate', '1e1', 'Use a number greater than 0 for --timer-rate, such as 2 or 0.5.'],
     ['--timer-rate', '0', 'Use a number greater than 0 for --timer-rate, such as 2 or 0.5.'],
-    ['--sections', 'baseline,nope', 'Use a comma-separated list of baseline, lifecycle, latency, timers, escalations, memory, replay for --sections.'],
+    ['--sections', 'baseline,nope', "Unknown section 'nope'. Use a comma-separated list of baseline, lifecycle, latency, timers, escalations, memory, replay for --sections."],
   ])('rejects %s %s', (flag, value, advice) => {
     const parse = (): unknown => parseBenchOptions([flag, value]);
 

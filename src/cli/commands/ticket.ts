@@ -444,7 +444,8 @@ function evaluateClocksNow(sla: NonNullable<TicketState['sla']>): { snapshots: S
 
 /**
  * Parses a whole number greater than zero for an option, written in decimal
- * digits only (so `1e2`, `0x10` and `5.0` are rejected). Commander prints the
+ * digits only (so `1e2`, `0x10` and `5.0` are rejected) and small enough to
+ * be exact. Commander prints the
  * option and the value before the message.
  *
  * @example
@@ -452,8 +453,11 @@ function evaluateClocksNow(sla: NonNullable<TicketState['sla']>): { snapshots: S
  */
 export function positiveInteger(value: string, option: string): number {
   const number = Number(value);
-  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(number) || number <= 0) {
-    throw new InvalidArgumentError(`Use a whole number greater than 0 for ${option}, for example 50.`);
+  if (!/^[0-9]+$/.test(value) || number <= 0) {
+    throw new InvalidArgumentError(`Use a whole number greater than 0 for ${option}.`);
+  }
+  if (!Number.isSafeInteger(number)) {
+    throw new InvalidArgumentError(`Use a whole number of at most ${Number.MAX_SAFE_INTEGER} for ${option}.`);
   }
   return number;
 }
