@@ -71,6 +71,7 @@ async function main(): Promise<number> {
 
   progress(`starting a Temporal dev server and PostgreSQL on 127.0.0.1 (results and logs go to ${options.outputDirectory})`);
   const servers = await startBenchServers();
+  exitOnInterrupt(() => servers.stop());
   let results: BenchResults;
   try {
     results = {
@@ -126,6 +127,26 @@ async function main(): Promise<number> {
   const file = writeResultsFile(results, options.outputDirectory);
   process.stdout.write(`\nresults: ${file}\n`);
   return results.errors.length === 0 ? 0 : 1;
+}
+
+/**
+ * Ends the run at Ctrl-C or SIGTERM with exit code 130, after stopping the
+ * dev server and PostgreSQL. A terminal's Ctrl-C reaches the servers and the
+ * worker process too, so the measurements after it would only record errors:
+ * no table and no results file are written. The worker process exits when
+ * this process ends. The replay's test servers, which the SDK starts, stop
+ * with the terminal's Ctrl-C, because it reaches the whole process group.
+ */
+function exitOnInterrupt(stopServers: () => Promise<void>): void {
+  const interrupt = (signal: NodeJS.Signals): void => {
+    progress(`${signal}: interrupted; stopping the servers, no results file is written`);
+    void stopServers()
+      .catch((error: unknown) => progress(`stopping the servers failed: ${String(error)}`))
+      .finally(() => process.exit(130));
+  };
+
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
 }
 
 /** Runs one measurement by name; an error is recorded in the results, logged and printed, and the next measurement still runs. */
