@@ -310,7 +310,7 @@ function replayRows({ replay }: BenchResults, target: TargetLookup): Array<Table
     { figure: 'tickets per second, bare stand-in', value: rate(replay?.bareTicketsPerSecond ?? 0, replay?.bareSeconds ?? 0) },
     { figure: 'tickets per second, stepping stand-in', value: rate(replay?.steppingTicketsPerSecond ?? 0, replay?.steppingSeconds ?? 0) },
     { figure: 'clock steps (widest step)', value: replay === null ? 'not measured' : `${replay.clockSteps} (at most ${replay.clockStepMinutes} minutes between duty boundaries)` },
-    targetRow('cost per ticket ratio', target(replayCostTarget)),
+    targetRow('cost per ticket ratio, desk ÷ bare stand-in', target(replayCostTarget)),
     { figure: 'desk ÷ stepping stand-in; stepping ÷ bare', value: replay === null ? 'not measured' : `${fixed(replay.costRatioToStepping, 2)}; ${fixed(replay.steppingSeconds / replay.bareSeconds, 2)}` },
     targetRow('full log seconds', target(fullLogTarget), 0),
   ];
