@@ -116,18 +116,19 @@ function replayLimit(value: string): number | 'all' {
   if (value === 'all') {
     return 'all';
   }
-  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+  try {
+    return positiveInteger('--replay-limit')(value);
+  } catch {
     throw new InvalidArgumentError(`Use 'all' or a whole number from 1 to ${Number.MAX_SAFE_INTEGER} for --replay-limit.`);
   }
-  return Number(value);
 }
 
 function sectionList(value: string): BenchSection[] {
   const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
   const unknown = names.filter((name) => !(benchSections as readonly string[]).includes(name));
   if (names.length === 0 || unknown.length > 0) {
-    const unknownPart = unknown.length > 0 ? `Unknown section ${unknown.map((name) => `'${name}'`).join(', ')}. ` : '';
-    throw new InvalidArgumentError(`${unknownPart}Use a comma-separated list of ${benchSections.join(', ')} for --sections.`);
+    const unknownSentence = unknown.length > 0 ? `Unknown section ${unknown.map((name) => `'${name}'`).join(', ')}. ` : '';
+    throw new InvalidArgumentError(`${unknownSentence}Use a comma-separated list of ${benchSections.join(', ')} for --sections.`);
   }
   return benchSections.filter((section) => names.includes(section));
 }

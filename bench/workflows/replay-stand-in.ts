@@ -10,7 +10,7 @@
 
 import { condition, proxyLocalActivities, setDefaultSignalHandler, sleep } from '@temporalio/workflow';
 
-/** Timers that the stand-in fires, and whether it steps, read from the ticket description that the benchmark writes. */
+/** Plan of the stand-in: the timers it fires and whether it steps, read from the ticket description that the benchmark writes. */
 export interface StandInPlan {
   /** Instants of the timers to fire, in milliseconds after the workflow's start, ascending. */
   timerOffsetsMilliseconds: number[];
@@ -37,8 +37,9 @@ const { recordStandInStep } = proxyLocalActivities<StandInActivities>({ startToC
  * planned timers one after the other, each started when the previous one
  * fired, and accepts every signal, until a closing signal arrives. So it
  * costs one started and fired timer per planned deadline and one signal per
- * message, and with `stepPerMessageBatch` one local activity per batch of
- * signals, the signals that arrive while a step runs forming the next batch.
+ * message. With `stepPerMessageBatch` it also costs one local activity per
+ * batch of signals, and the signals that arrive while a step runs form the
+ * next batch.
  */
 export async function ticketWorkflow(input: StandInInput): Promise<void> {
   const plan = JSON.parse(input.ticket.description) as StandInPlan;

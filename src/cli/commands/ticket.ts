@@ -443,10 +443,10 @@ function evaluateClocksNow(sla: NonNullable<TicketState['sla']>): { snapshots: S
 }
 
 /**
- * Parses a whole number greater than zero for an option, written in decimal
- * digits only (so `1e2`, `0x10` and `5.0` are rejected) and small enough to
- * be exact. Commander prints the
- * option and the value before the message.
+ * Parses a whole number greater than zero for an option. It must be written
+ * in decimal digits only (so `1e2`, `0x10` and `5.0` are rejected) and be
+ * small enough to be exact. Commander prints the option and the value before
+ * the message.
  *
  * @example
  *   positiveInteger('50', '--limit'); // 50
